@@ -1,0 +1,45 @@
+# Two commands for a fresh Debian machine with Python 3.11:
+#   make demo   set everything up and open JupyterLab on examples/
+#   make test   set everything up and run ruff and every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8888
+STAMP := $(VENV)/.installed
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
+APT := $(if $(ROOT),,sudo )apt-get
+
+.PHONY: demo test venv system-deps lint bench clean
+
+system-deps:
+	@if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
+	  echo "installing python3-venv with apt-get"; \
+	  $(APT) update -qq && $(APT) install -y -qq python3-venv python3-pip; fi
+
+$(PY): | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): setup.cfg pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test,notebook]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	@echo "Starting JupyterLab on examples/ at http://127.0.0.1:$(PORT)/lab (Ctrl-C to stop)"
+	$(VENV)/bin/jupyter lab --notebook-dir=examples --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(PORT) $(if $(NO_BROWSER),--no-browser) $(if $(ROOT),--allow-root)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kg_connect tests benchmarks tools
+
+test: lint
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache benchmarks/data

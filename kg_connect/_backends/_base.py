@@ -1,0 +1,69 @@
+"""The small interface every store behind a ``KnowledgeGraph`` implements.
+
+A backend speaks rdflib terms at its edges and raises only kg_connect errors:
+``LoadError`` from ``load``, ``QueryError`` from ``query``/``update``. Loads and
+updates are atomic. Prefixes and parameter bindings are passed separately from
+the query text; a backend never pastes a parameter into text it did not check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterable, Iterator, Protocol
+
+import pyoxigraph as ox
+
+from kg_connect._loading import Source
+
+__all__ = ["Backend", "Quad", "RawResult"]
+
+#: (subject, predicate, object, graph) in rdflib terms; graph is None for the default graph.
+Quad = tuple[Any, Any, Any, Any]
+
+
+@dataclass
+class RawResult:
+    """What a backend returns from a query, before it is wrapped in ``Results``."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    """A store: the embedded Oxigraph, rdflib's memory graph, later a remote endpoint."""
+
+    name: str
+
+    def describe(self) -> str:
+        """A few words for reprs: ``oxigraph memory``, ``oxigraph /data/kg``."""
+
+    def load(self, source: Source) -> None:
+        """Parse and add all of ``source``, or nothing (raises ``LoadError``)."""
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        """Add quads given in rdflib terms."""
+
+    def query(
+        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]
+    ) -> RawResult:
+        """Run a SPARQL query over the union of all graphs."""
+
+    def update(
+        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]
+    ) -> None:
+        """Run a SPARQL update, all of it or nothing."""
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad in rdflib terms."""
+
+    def count(self) -> int:
+        """Number of quads in the store."""
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
+        """Write the store to ``out`` (triple formats get the union of all graphs)."""
+
+    def close(self) -> None:
+        """Release the store (flushes an on-disk store)."""

@@ -1,0 +1,141 @@
+"""rdflib's in-memory dataset behind the backend interface.
+
+Parsing goes through pyoxigraph's strict parsers (the same errors and the same
+safety as the default backend); queries and updates use rdflib's SPARQL engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import IO, Any, Iterable, Iterator
+
+import pyoxigraph as ox
+import rdflib
+import rdflib.plugins.sparql as rdflib_sparql
+from rdflib.plugins.stores.auditable import AuditableStore
+
+from kg_connect._backends._base import Quad, RawResult
+from kg_connect._loading import Source, as_load_error
+from kg_connect._sparql import query_error, query_form
+from kg_connect._terms import python_to_rdflib, to_oxigraph, to_rdflib
+from kg_connect.errors import QueryError
+
+__all__ = ["RdflibBackend"]
+
+_ERRORS = (SyntaxError, ValueError, TypeError, KeyError, AttributeError, LookupError)
+
+
+@contextlib.contextmanager
+def _sparql_switches(*, union: bool) -> Iterator[None]:
+    # rdflib fetches the IRIs named in FROM / FROM NAMED unless SPARQL_LOAD_GRAPHS is off.
+    # Updates must run against the default graph (as on Oxigraph): with the union as
+    # context graph, rdflib's INSERT DATA fails on a Dataset.
+    saved = rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = saved
+
+
+class _UndoableStore(AuditableStore):
+    """rdflib's AuditableStore (which journals adds and removes for rollback), made
+    usable under a Dataset: it forwards graph creation and removal to the real store."""
+
+    graph_aware = True
+
+    def add_graph(self, graph: rdflib.Graph) -> None:
+        self.store.add_graph(graph)
+
+    def remove_graph(self, graph: rdflib.Graph) -> None:
+        self.store.remove_graph(graph)
+
+
+class RdflibBackend:
+    """An ``rdflib.Dataset``; queries see its default graph, named graphs through GRAPH."""
+
+    name = "rdflib"
+
+    def __init__(self) -> None:
+        self.dataset = rdflib.Dataset(default_union=False)
+
+    def describe(self) -> str:
+        return "rdflib memory"
+
+    def _context(self, g: Any) -> rdflib.Graph:
+        return self.dataset.default_graph if g is None else self.dataset.graph(g)
+
+    def load(self, source: Source) -> None:
+        try:
+            parsed = list(ox.parse(**source.parser_input()))
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise as_load_error(exc, source) from None
+        self.add(
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
+             None if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
+            for q in parsed
+        )
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        self.dataset.addN(
+            (python_to_rdflib(s), python_to_rdflib(p), python_to_rdflib(o), self._context(g))
+            for s, p, o, g in quads
+        )
+
+    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> RawResult:
+        init = {rdflib.Variable(k): python_to_rdflib(v) for k, v in bindings.items()}
+        try:
+            with _sparql_switches(union=False):
+                result = self.dataset.query(text, initNs=prefixes, initBindings=init)
+                # rdflib evaluates lazily: materialise inside the guard
+                if result.type == "ASK":
+                    return RawResult("ASK", boolean=bool(result.askAnswer))
+                if result.type in ("CONSTRUCT", "DESCRIBE"):
+                    graph = result.graph
+                    triples = list(graph) if graph is not None else []
+                    return RawResult(query_form(text) or result.type, triples=triples)
+                names = [str(v) for v in result.vars or []]
+                rows = [tuple(row) for row in result]
+        except QueryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
+            raise query_error(exc, text) from None
+        return RawResult("SELECT", vars=names, rows=rows)
+
+    def update(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> None:
+        init = {rdflib.Variable(k): python_to_rdflib(v) for k, v in bindings.items()}
+        audited = _UndoableStore(self.dataset.store)
+        view = rdflib.Dataset(store=audited, default_union=False)
+        try:
+            with _sparql_switches(union=False):
+                view.update(text, initNs=prefixes, initBindings=init)
+        except Exception as exc:  # noqa: BLE001 - any failure must undo the partial update
+            audited.rollback()
+            raise query_error(exc, text) from None
+
+    def quads(self) -> Iterator[Quad]:
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, rdflib.Graph) else g
+            if name == rdflib.graph.DATASET_DEFAULT_GRAPH_ID:
+                name = None
+            yield s, p, o, name
+
+    def count(self) -> int:
+        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
+        if fmt.supports_datasets:
+            items: Iterable[Any] = (
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                        ox.DefaultGraph() if g is None else to_oxigraph(g))
+                for s, p, o, g in self.quads()
+            )
+        else:
+            items = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+                     for s, p, o, _ in self.quads())
+        use_prefixes = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3) else None
+        ox.serialize(items, out, fmt, prefixes=use_prefixes)
+
+    def close(self) -> None:
+        self.dataset = rdflib.Dataset(default_union=False)

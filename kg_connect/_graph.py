@@ -1,0 +1,282 @@
+"""``KnowledgeGraph``: one object over a store that loads, queries, validates and saves."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+from kg_connect._backends import Backend, make_backend
+from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
+from kg_connect._results import Results
+from kg_connect._sparql import assigned_variables, blank_literals, check_network, query_form
+from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
+from kg_connect._validation import ValidationReport, validate
+from kg_connect.errors import KgConnectError, QueryError, SaveError
+
+__all__ = ["KnowledgeGraph"]
+
+_LABEL_PROPERTIES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "https://schema.org/name",
+)
+_LABEL_QUERY = """SELECT ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel foaf:name schema:name }
+  ?term ?p ?l . FILTER(isLiteral(?l))
+}"""
+_UPDATE_WORDS = re.compile(r"(?i)(?<![\w?$:])(INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|LOAD)\b")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class KnowledgeGraph:
+    """A knowledge graph over an embedded store.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Keep the graph on disk in this folder (Oxigraph), so it persists across processes.
+        Without it the graph lives in memory.
+    backend : {"oxigraph", "rdflib"}
+        The store: embedded Oxigraph (default, fast) or rdflib's in-memory dataset.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph()
+    >>> kg.load('''@prefix ex: <https://example.org/> .
+    ... ex:ada a foaf:Person ; foaf:name "Ada" .''', format="turtle")
+    <KnowledgeGraph oxigraph memory: 2 triples>
+    >>> kg.query("SELECT ?n WHERE { ?p foaf:name ?n }").rows[0].n
+    rdflib.term.Literal('Ada')
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph") -> None:
+        self._store = make_backend(backend, path)
+        self._closed = False
+        self._size: int | None = None
+        self._namespaces: dict[str, str] = dict(PREFIXES)
+
+    @property
+    def _backend(self) -> Backend:
+        if self._closed:
+            raise KgConnectError("this KnowledgeGraph is closed; create a new one (with the same path= to reopen)")
+        return self._store
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def backend(self) -> str:
+        """The name of the store behind this graph: ``oxigraph`` or ``rdflib``."""
+        return self._store.name
+
+    @property
+    def namespaces(self) -> dict[str, str]:
+        """Prefix → namespace: the predeclared ones plus those declared by loaded files."""
+        return dict(self._namespaces)
+
+    def __len__(self) -> int:
+        if self._size is None:
+            self._size = self._backend.count()
+        return self._size
+
+    def __repr__(self) -> str:
+        if self._closed:
+            return f"<KnowledgeGraph {self._store.describe()}: closed>"
+        return f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} triples>"
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store; an on-disk graph is flushed and can be reopened by path."""
+        if not self._closed:
+            self._store.close()
+            self._closed = True
+        self._size = None
+
+    # ------------------------------------------------------------------ data in and out
+    def load(self, source: SourceLike, format: str | None = None, *, base_iri: str | None = None) -> KnowledgeGraph:
+        """Load RDF from a path, a string of data, bytes or a file object.
+
+        Formats: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML (and N3), from the
+        file suffix or ``format``. All or nothing: on any error the graph is unchanged and
+        :class:`~kg_connect.LoadError` names the file, line and column. Loading never
+        fetches anything (no remote JSON-LD contexts, no XML external entities).
+        Returns the graph, so calls chain.
+        """
+        src = open_source(source, format, base_iri)
+        self._backend.load(src)
+        self._size = None
+        for prefix, ns in declared_prefixes(src).items():
+            self._namespaces.setdefault(prefix, ns)
+        return self
+
+    def add(self, triples: Iterable[tuple[Any, ...]] | tuple[Any, ...]) -> KnowledgeGraph:
+        """Add one triple ``(s, p, o)`` or many; a fourth item names the graph.
+
+        Terms are rdflib terms; plain Python values become literals.
+
+        >>> KnowledgeGraph().add((URIRef("https://e.org/a"), rdflib.RDFS.label, "A"))
+        <KnowledgeGraph oxigraph memory: 1 triples>
+        """
+        if isinstance(triples, tuple) and triples and not isinstance(triples[0], (tuple, list)):
+            triples = [triples]
+        quads = [(*t, None) if len(t) == 3 else tuple(t) for t in triples]
+        for quad in quads:
+            if len(quad) != 4 or not isinstance(quad[0], (URIRef, BNode)) or not isinstance(quad[1], URIRef):
+                raise TypeError(f"not a triple of rdflib terms: {quad[:3]!r}")
+        self._backend.add(quads)
+        self._size = None
+        return self
+
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write the graph to ``path`` (format from the suffix or ``format``), atomically.
+
+        The data goes to a temporary file beside ``path`` that replaces it only once
+        complete: a failure leaves any existing file as it was. Triple formats (Turtle,
+        N-Triples, RDF/XML, JSON-LD) get the union of all named graphs.
+        """
+        target = Path(path)
+        try:
+            fmt = resolve_format(format, target.name)
+        except ValueError as exc:
+            raise SaveError(str(exc)) from None
+        if not target.parent.is_dir():
+            raise SaveError(f"{target}: the folder {target.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                self._backend.dump(out, fmt, self._used_prefixes())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, (OSError, ValueError, SyntaxError)):
+                raise SaveError(f"{target}: {exc}") from exc
+            raise
+        return target
+
+    def _used_prefixes(self) -> dict[str, str]:
+        return {p: ns for p, ns in self._namespaces.items() if p}
+
+    def to_rdflib(self) -> rdflib.Dataset:
+        """A copy of the graph as an rdflib ``Dataset`` (named graphs kept)."""
+        ds = rdflib.Dataset()
+        for prefix, ns in self._used_prefixes().items():
+            ds.bind(prefix, ns, override=True)
+        ds.addN(
+            (s, p, o, ds.default_graph if g is None else ds.graph(g))
+            for s, p, o, g in self._backend.quads()
+        )
+        return ds
+
+    # ------------------------------------------------------------------ SPARQL
+    def _bindings(self, text: str, params: dict[str, Any]) -> dict[str, Any]:
+        blanked = blank_literals(text)
+        assigned = assigned_variables(text)
+        bound = {}
+        for name, value in params.items():
+            if not _NAME.match(name):
+                raise QueryError(f"parameter name {name!r} is not a SPARQL variable name", text)
+            if not re.search(rf"[?$]{name}(?![\w])", blanked):
+                raise QueryError(
+                    f"parameter {name!r} is not used in the query: write ?{name} where it belongs",
+                    text,
+                )
+            if name in assigned:
+                raise QueryError(
+                    f"parameter {name!r} cannot be bound: the query assigns ?{name} itself "
+                    "(with AS or VALUES); rename one of them", text,
+                )
+            try:
+                to_oxigraph(value)  # validates IRIs and language tags the same way on every backend
+                bound[name] = python_to_rdflib(value)
+            except (TypeError, ValueError) as exc:
+                raise QueryError(f"parameter {name!r}: {exc}", text) from None
+        return bound
+
+    def query(self, sparql: str, *, allow_network: bool = False, **params: Any) -> Results:
+        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+        Patterns match the default graph; data loaded from TriG or N-Quads into named
+        graphs is reached with ``GRAPH ?g { ... }`` (standard SPARQL dataset semantics).
+        ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
+        ``year=2011``): they are never pasted into the text. The prefixes in
+        :data:`kg_connect.PREFIXES` are predeclared. ``SERVICE`` is refused unless
+        ``allow_network=True``. A malformed query raises :class:`~kg_connect.QueryError`
+        with line and column.
+        """
+        check_network(sparql, allow_network)
+        if not query_form(sparql) and _UPDATE_WORDS.search(blank_literals(sparql)):
+            raise QueryError("this is an update, not a query: use update()", sparql)
+        raw = self._backend.query(sparql, self._namespaces, self._bindings(sparql, params))
+        return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
+                       triples=raw.triples, namespaces=self._used_prefixes())
+
+    def update(self, sparql: str, *, allow_network: bool = False, **params: Any) -> None:
+        """Run a SPARQL update (INSERT/DELETE DATA, DELETE/INSERT WHERE, CLEAR, ...), atomically.
+
+        On any error nothing is changed. ``LOAD`` and ``SERVICE`` are refused unless
+        ``allow_network=True``; ``params`` bind variables as in :meth:`query`.
+        """
+        check_network(sparql, allow_network, update=True)
+        if query_form(sparql) and not _UPDATE_WORDS.search(blank_literals(sparql)):
+            raise QueryError("this is a query, not an update: use query()", sparql)
+        self._size = None
+        self._backend.update(sparql, self._namespaces, self._bindings(sparql, params))
+
+    # ------------------------------------------------------------------ meaning
+    def validate(self, shapes: rdflib.Graph | None = None) -> ValidationReport:
+        """Check the graph against the kg_connect SHACL shapes (or ``shapes``).
+
+        See :func:`kg_connect.validate`.
+        """
+        return validate(self, shapes)
+
+    def label(self, term: Any) -> str:
+        """The best human label of ``term``.
+
+        rdfs:label, then skos:prefLabel, foaf:name, schema:name (English or untagged
+        first); else a prefixed name; else the IRI.
+
+        >>> kg = KnowledgeGraph().load('<https://e.org/a> <http://xmlns.com/foaf/0.1/name> "Ann" .')
+        >>> kg.label(URIRef("https://e.org/a")), kg.label(URIRef("http://xmlns.com/foaf/0.1/name"))
+        ('Ann', 'foaf:name')
+        """
+        if isinstance(term, Literal):
+            return str(term)
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        term = URIRef(str(term))
+        best: tuple[int, int, str] | None = None
+        for prop, value in self.query(_LABEL_QUERY, term=term).rows:
+            lang = (value.language or "").lower()
+            rank = (_LABEL_PROPERTIES.index(str(prop)),
+                    0 if lang in ("en", "") or lang.startswith("en-") else 1, str(value))
+            best = rank if best is None or rank < best else best
+        if best is not None:
+            return best[2]
+        return self.qname(term)
+
+    def qname(self, term: Any) -> str:
+        """``term`` as a prefixed name when a known namespace fits, else the IRI."""
+        text = str(term)
+        match = ("", "")
+        for prefix, ns in self._namespaces.items():
+            if text.startswith(ns) and len(ns) > len(match[1]):
+                local = text[len(ns):]
+                if re.fullmatch(r"[\w\-.]*", local) and not local.endswith("."):
+                    match = (prefix, ns)
+        if match[1]:
+            return f"{match[0]}:{text[len(match[1]):]}"
+        return text
+

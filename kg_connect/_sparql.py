@@ -1,0 +1,186 @@
+"""Small lexical helpers over SPARQL text: no parsing, only what the backends need.
+
+The text is scanned once with strings, IRIs and comments blanked out (same length,
+so positions stay true) to find the query form, refuse SERVICE and LOAD, and
+locate a prefixed name. Nothing here builds SPARQL from data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg_connect.errors import QueryError
+
+__all__ = ["blank_literals", "check_network", "query_form", "query_error", "substitute"]
+
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+
+
+def blank_literals(text: str) -> str:
+    """Return ``text`` with strings, IRIs and comments replaced by spaces (newlines kept).
+
+    >>> blank_literals('SELECT * { ?s <http://x> "SERVICE" }  # LOAD')
+    'SELECT * { ?s                      }        '
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return _LEXEMES.sub(blank, text)
+
+
+_WORD = r"(?<![\w?$:.\-]){}(?![\w:\-])"
+_FORM = re.compile(_WORD.format(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)"), re.IGNORECASE)
+_NETWORK = {
+    "SERVICE": re.compile(_WORD.format("SERVICE"), re.IGNORECASE),
+    "LOAD": re.compile(_WORD.format("LOAD"), re.IGNORECASE),
+}
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def query_form(text: str) -> str:
+    """The form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` ('' if none).
+
+    >>> query_form("PREFIX a: <http://select/> ASK { ?s ?p ?o }")
+    'ASK'
+    """
+    match = _FORM.search(blank_literals(text))
+    return match.group(1).upper() if match else ""
+
+
+def check_network(text: str, allow_network: bool, *, update: bool = False) -> None:
+    """Refuse SERVICE (and LOAD in updates) unless the caller opted in.
+
+    >>> check_network("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }", False)
+    Traceback (most recent call last):
+    ...
+    kg_connect.errors.QueryError: line 1, column 12: SERVICE would fetch from the network; pass allow_network=True to permit it
+    """
+    if allow_network:
+        return
+    blanked = blank_literals(text)
+    for keyword, pattern in _NETWORK.items():
+        if keyword == "LOAD" and not update:
+            continue
+        match = pattern.search(blanked)
+        if match:
+            line, col = _position(text, match.start())
+            raise QueryError(
+                f"{keyword} would fetch from the network; pass allow_network=True to permit it",
+                text, line, col,
+            )
+
+
+def find_token(text: str, token: str) -> tuple[int, int] | None:
+    """Line and column of the first ``token`` outside strings, IRIs and comments."""
+    match = re.search(r"(?<![\w?$:.\-])" + re.escape(token), blank_literals(text))
+    return _position(text, match.start()) if match else None
+
+
+_OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+
+
+def query_error(exc: BaseException, text: str) -> QueryError:
+    """Translate an engine's syntax error into a :class:`QueryError` with line and column."""
+    message = str(exc).strip()
+    line = column = None
+    match = _OX_POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message, column = _short(message[match.end():], text, line, column)
+    elif getattr(exc, "lineno", None) is not None and getattr(exc, "col", None) is not None:
+        line, column = int(exc.lineno), int(exc.col)  # type: ignore[attr-defined]
+        message = f"syntax error at {_token_at(text, line, column)}"
+    unknown = re.search(r"Unknown namespace prefix\s*:\s*(\S+)", message)
+    if unknown:
+        prefix = unknown.group(1)
+        message = f"unknown prefix '{prefix}:'"
+        pos = find_token(text, prefix + ":")
+        if pos:
+            line, column = pos
+    message = message.splitlines()[0] if message else type(exc).__name__
+    return QueryError(message, text, line, column)
+
+
+def _token_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    rest = lines[line - 1][column - 1:] if 0 < line <= len(lines) else ""
+    token = re.match(r"\S+", rest.strip() and rest.lstrip() or "")
+    return f"'{token.group(0)}'" if token else "the end of the query"
+
+
+def _short(message: str, text: str, line: int, column: int) -> tuple[str, int]:
+    """Oxigraph lists every expected token; keep a sentence a person can read."""
+    if "Prefix not found" in message:
+        lines = text.splitlines()
+        before = lines[line - 1][:column] if 0 < line <= len(lines) else ""
+        names = list(re.finditer(r"(?<![\w?$:.\-])([A-Za-z][\w.-]*)?:", before))
+        if names:
+            return f"unknown prefix '{names[-1].group(0)}'", names[-1].start() + 1
+        return "unknown prefix", column
+    if message.startswith("expected one of") or len(message) > 120:
+        return f"syntax error at {_token_at(text, line, column)}", column
+    return f"syntax error at {_token_at(text, line, column)}: {message}", column
+
+
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][\w]*)")
+_BY_CLAUSE = re.compile(
+    r"(?i)\b(?:GROUP|ORDER)\s+BY\b(.*?)(?=\b(?:HAVING|ORDER|LIMIT|OFFSET|VALUES)\b|[{}]|$)", re.S
+)
+_ASSIGNS = re.compile(r"(?i)\bAS\s+[?$](\w+)|\bVALUES\s*(\([^)]*\)|[?$]\w+)")
+
+
+def assigned_variables(text: str) -> set[str]:
+    """Variables the query gives values itself (``AS ?x``, ``VALUES ?x``).
+
+    >>> sorted(assigned_variables("SELECT (1 AS ?a) { VALUES (?b $c) { (1 2) } }"))
+    ['a', 'b', 'c']
+    """
+    names: set[str] = set()
+    for match in _ASSIGNS.finditer(blank_literals(text)):
+        if match.group(1):
+            names.add(match.group(1))
+        else:
+            names.update(_VARIABLE.findall(match.group(2)))
+    return names
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Replace ``?name``/``$name`` tokens by already-serialised N-Triples terms.
+
+    Used for what pyoxigraph's API cannot bind natively (updates, and query variables
+    outside the SELECT projection). ``values`` must hold terms serialised by pyoxigraph
+    (``str(term)``), whose constructors validate IRIs and escape literals, so a value
+    can never change the structure of the query. In GROUP BY / ORDER BY the term is
+    parenthesised. Callers refuse variables the query assigns (:func:`assigned_variables`).
+
+    >>> substitute('INSERT { ?s <http://e/p> "?s" } WHERE { }', {"s": "<http://e/a>"})
+    'INSERT { <http://e/a> <http://e/p> "?s" } WHERE { }'
+    """
+    blanked = blank_literals(text)
+    by_spans = [m.span(1) for m in _BY_CLAUSE.finditer(blanked)]
+    out: list[str] = []
+    last = 0
+    for match in _VARIABLE.finditer(blanked):
+        name = match.group(1)
+        if name not in values:
+            continue
+        term = values[name]
+        if any(a <= match.start() < b for a, b in by_spans):
+            term = f"({term})"
+        out.append(text[last:match.start()])
+        out.append(term)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)

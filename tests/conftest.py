@@ -1,0 +1,72 @@
+"""Shared fixtures: both backends, paths to data, and a guard that fails any test
+that opens a network connection beyond this machine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg_connect import KnowledgeGraph
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples"
+STORY = EXAMPLES / "data" / "story.ttl"
+
+_LOCAL = ("127.", "::1", "localhost")
+_blocked: list[object] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "socket.connect" and _blocked:
+        address = args[1]
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if isinstance(host, str) and not host.startswith(_LOCAL) and not host.startswith("/"):
+            _blocked.append(host)
+            raise OSError(f"test tried to reach the network: {host}")
+    if event == "socket.getaddrinfo" and _blocked:
+        host = args[0]
+        if isinstance(host, (str, bytes)) and not str(host).startswith(_LOCAL):
+            _blocked.append(host)
+            raise OSError(f"test tried to resolve a host name: {host!r}")
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def no_network():
+    """Every test runs with outside connections refused; reaching out fails the test."""
+    _blocked.append(None)
+    start = len(_blocked)
+    yield
+    attempts = [h for h in _blocked[start:] if h is not None]
+    _blocked.clear()
+    assert not attempts, f"the test tried to reach the network: {attempts}"
+
+
+@pytest.fixture(params=["oxigraph", "rdflib"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def kg(backend) -> KnowledgeGraph:
+    return KnowledgeGraph(backend=backend)
+
+
+@pytest.fixture
+def story(backend) -> KnowledgeGraph:
+    return KnowledgeGraph(backend=backend).load(STORY)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"{SHARED} is missing: the shared data must sit beside the checkout")
+    return SHARED
+
+
