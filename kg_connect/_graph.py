@@ -13,6 +13,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg_connect._backends import Backend, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
+from kg_connect._resources import parsed_file
 from kg_connect._results import Results
 from kg_connect._sparql import assigned_variables, blank_literals, check_network, query_form
 from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
@@ -265,6 +266,10 @@ class KnowledgeGraph:
             best = rank if best is None or rank < best else best
         if best is not None:
             return best[2]
+        if str(term).startswith(PREFIXES["kgc"]):  # our own terms: label from the shipped ontology
+            label = parsed_file("ontology").value(term, rdflib.RDFS.label)
+            if label is not None:
+                return str(label)
         return self.qname(term)
 
     def qname(self, term: Any) -> str:

@@ -109,7 +109,7 @@ def _sniff(data: bytes) -> ox.RdfFormat:
 
 
 def _looks_like_path(text: str) -> bool:
-    return "\n" not in text and len(text) < 4096 and not text.lstrip().startswith(("@", "<", "{", "["))
+    return bool(text.strip()) and "\n" not in text and len(text) < 4096 and not text.lstrip().startswith(("@", "<", "{", "["))
 
 
 def open_source(source: SourceLike, format: str | None = None, base_iri: str | None = None) -> Source:
@@ -253,6 +253,8 @@ def as_load_error(exc: BaseException, src: Source) -> LoadError:
         line, column = _xml_position(src)
     if isinstance(exc, OSError) and not isinstance(exc, SyntaxError):
         message = f"cannot read: {message}"
+    if isinstance(exc, MemoryError):
+        message = "a single term or line is larger than the parser's 16 MiB limit"
     return LoadError(message, src.name, line, column)
 
 

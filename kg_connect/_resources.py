@@ -30,7 +30,8 @@ def ontology_text(name: str = "ontology") -> str:
 
 
 @cache
-def _parsed(name: str) -> rdflib.Graph:
+def parsed_file(name: str) -> rdflib.Graph:
+    """The parsed shipped file ``name`` (cached: never modify it)."""
     return rdflib.Graph().parse(data=ontology_text(name), format="turtle")
 
 
@@ -53,9 +54,9 @@ def ontology_graph(*, with_vocabularies: bool = True) -> rdflib.Graph:
     >>> (KGC.Idea, None, None) in ontology_graph()
     True
     """
-    graph = _copy(_parsed("ontology"))
+    graph = _copy(parsed_file("ontology"))
     if with_vocabularies:
-        for triple in _parsed("vocabularies"):
+        for triple in parsed_file("vocabularies"):
             graph.add(triple)
     return graph
 
@@ -66,4 +67,4 @@ def shapes_graph() -> rdflib.Graph:
     >>> len(shapes_graph()) > 100
     True
     """
-    return _copy(_parsed("shapes"))
+    return _copy(parsed_file("shapes"))

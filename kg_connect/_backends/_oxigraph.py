@@ -60,7 +60,7 @@ class OxigraphBackend:
         try:
             # Store.load is transactional: a parse error writes nothing.
             self.store.load(**source.parser_input())
-        except (SyntaxError, OSError, ValueError) as exc:
+        except (SyntaxError, OSError, ValueError, MemoryError) as exc:
             raise as_load_error(exc, source) from None
 
     def add(self, quads: Iterable[Quad]) -> None:

@@ -69,7 +69,7 @@ class RdflibBackend:
     def load(self, source: Source) -> None:
         try:
             parsed = list(ox.parse(**source.parser_input()))
-        except (SyntaxError, OSError, ValueError) as exc:
+        except (SyntaxError, OSError, ValueError, MemoryError) as exc:
             raise as_load_error(exc, source) from None
         self.add(
             (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
