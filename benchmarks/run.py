@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import datetime as dt
+import hashlib
 import math
 import multiprocessing
 import os
@@ -385,6 +386,7 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> tuple[str, list[tup
 
 def _environment() -> str:
     import importlib.metadata as md
+    import importlib.util
 
     def ver(dist: str) -> str:
         try:
@@ -392,8 +394,13 @@ def _environment() -> str:
         except md.PackageNotFoundError:
             return "?"
 
+    spec = importlib.util.find_spec("kg_connect")  # locate without importing (keeps the parent small)
+    digest = hashlib.sha256()
+    if spec and spec.origin:
+        for f in sorted(Path(spec.origin).parent.rglob("*.py")):
+            digest.update(f.name.encode() + f.read_bytes())
     return (f"Python {platform.python_version()}, pyoxigraph {ver('pyoxigraph')}, rdflib {ver('rdflib')}, "
-            f"kg_connect {ver('kg_connect')}; {platform.system()} {platform.machine()}, "
+            f"kg_connect {ver('kg_connect')} (sources sha256 {digest.hexdigest()[:12]}); {platform.system()} {platform.machine()}, "
             f"{os.cpu_count()} CPUs; {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}")
 
 

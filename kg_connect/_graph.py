@@ -50,8 +50,8 @@ class KnowledgeGraph:
     Examples
     --------
     >>> kg = KnowledgeGraph()
-    >>> kg.load('''@prefix ex: <https://example.org/> .
-    ... ex:ada a foaf:Person ; foaf:name "Ada" .''', format="turtle")
+    >>> kg.load('''@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+    ... <https://example.org/ada> a foaf:Person ; foaf:name "Ada" .''', format="turtle")
     <KnowledgeGraph oxigraph memory: 2 triples>
     >>> kg.query("SELECT ?n WHERE { ?p foaf:name ?n }").rows[0].n
     rdflib.term.Literal('Ada')

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, STORY
 
 EXE = Path(sys.executable).parent / "kg-connect"

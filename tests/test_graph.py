@@ -195,8 +195,10 @@ def test_label_prefers_rdfs_label_and_english(kg):
     assert kg.label(URIRef(f"{EX}x")) == "Label"
 
 
-def test_label_falls_back_to_prefixed_name_then_iri(kg):
-    assert kg.label(KGC.IdeaMention) == "kgc:IdeaMention"
+def test_label_falls_back_to_ontology_then_prefixed_name_then_iri(kg):
+    assert kg.label(KGC.IdeaMention) == "Idea mention"  # our own terms: from the shipped ontology
+    assert kg.label(KGC.noSuchTerm) == "kgc:noSuchTerm"
+    assert kg.label(URIRef("http://xmlns.com/foaf/0.1/Person")) == "foaf:Person"
     assert kg.label(URIRef("urn:x:1")) == "urn:x:1"
     assert kg.label(Literal("text")) == "text"
 

@@ -34,11 +34,11 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 """
 
 QUADRATIC = ("""<?xml version="1.0"?>
-<!DOCTYPE rdf:RDF [ <!ENTITY big "%s"> ]>
+<!DOCTYPE rdf:RDF [ <!ENTITY big "{}"> ]>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">
-  <rdf:Description rdf:about="https://example.org/x"><ex:p>%s</ex:p></rdf:Description>
+  <rdf:Description rdf:about="https://example.org/x"><ex:p>{}</ex:p></rdf:Description>
 </rdf:RDF>
-""" % ("x" * 100_000, "&big;" * 2_000))
+""".format("x" * 100_000, "&big;" * 2_000))
 
 EXTERNAL_ENTITY = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import EXAMPLES
+from nbclient import NotebookClient
 
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 import rdflib
+from conftest import SHARED
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from kg_connect import KnowledgeGraph, LoadError
-
-from conftest import SHARED
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 RDFT = rdflib.Namespace("http://www.w3.org/ns/rdftest#")
@@ -40,9 +39,11 @@ def _entries() -> list:
                 continue
             result = g.value(test, MF.result)
             name = str(g.value(test, MF.name) or test)
-            local = lambda iri: folder / str(iri).rsplit("/", 1)[-1]  # noqa: E731 - map test IRIs to local files
+            # map test IRIs to the local copies; never fetch them
+            action_file = folder / str(action).rsplit("/", 1)[-1]
+            result_file = folder / str(result).rsplit("/", 1)[-1] if result else None
             cases.append(pytest.param(
-                suite, kind.rsplit("#", 1)[-1], local(action), local(result) if result else None,
+                suite, kind.rsplit("#", 1)[-1], action_file, result_file,
                 fmt, base, id=f"{suite}-{name}"))
     return cases
 
