@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import rdflib
-from rdflib.namespace import SH
+from rdflib.namespace import SH, SKOS
 
-from kg_connect._resources import ontology_graph, shapes_graph
+from kg_connect._resources import ontology_graph, parsed_file, shapes_graph
 
 if TYPE_CHECKING:
     from kg_connect._graph import KnowledgeGraph
@@ -80,6 +80,31 @@ def _results(report: rdflib.Graph) -> list[ValidationResult]:
     return out
 
 
+def _data_graph(graph: KnowledgeGraph | rdflib.Graph) -> rdflib.Graph:
+    """A fresh graph to validate: every triple of every graph, plus the types of our
+    ontology's individuals (roles, mention roles, network models).
+
+    pySHACL copies only class and property axioms from ``ont_graph``, so without these
+    types ``org:role kgc:chiefExecutive`` would fail ``sh:class org:Role``.
+    """
+    data = rdflib.Graph()
+    if isinstance(graph, rdflib.Graph):
+        source = graph
+        for triple in graph.triples((None, None, None)):
+            data.add(triple)
+    else:
+        source = graph.to_rdflib()
+        for s, p, o, _ in source.quads((None, None, None, None)):
+            data.add((s, p, o))
+    for prefix, ns in source.namespaces():
+        data.bind(prefix, ns, override=False)
+    ontology = parsed_file("ontology")
+    for individual in set(ontology.subjects(SKOS.inScheme, None)):
+        for cls in ontology.objects(individual, rdflib.RDF.type):
+            data.add((individual, rdflib.RDF.type, cls))
+    return data
+
+
 def validate(
     graph: KnowledgeGraph | rdflib.Graph, shapes: rdflib.Graph | None = None, *,
     inference: str = "rdfs",
@@ -98,10 +123,9 @@ def validate(
     """
     import pyshacl
 
-    data = graph if isinstance(graph, rdflib.Graph) else graph.to_rdflib()
     conforms, report_graph, text = pyshacl.validate(
-        data, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        _data_graph(graph), shacl_graph=shapes if shapes is not None else shapes_graph(),
         ont_graph=ontology_graph(), inference=inference, advanced=True,
-        allow_warnings=True, inplace=False,
+        allow_warnings=True, inplace=True,
     )
     return ValidationReport(bool(conforms), _results(report_graph), str(text))
