@@ -34,6 +34,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kg_connect tests benchmarks tools
+	$(VENV)/bin/mypy kg_connect --ignore-missing-imports
 
 test: lint
 	$(PY) -m pytest

@@ -33,6 +33,7 @@ import argparse
 import concurrent.futures as cf
 import datetime as dt
 import hashlib
+import json
 import math
 import multiprocessing
 import os
@@ -174,10 +175,12 @@ def _runner(contender: str, handle: Any, text: str, params: dict[str, str]) -> C
     kg_query = handle.query
 
     def run_kg() -> int:
+        # rows and triples are materialised; their terms become rdflib terms when read,
+        # which the raw side (pyoxigraph terms) does not do either
         res = kg_query(text, **kwargs)
         if res.form == "SELECT":
             return len(res.rows)
-        return sum(1 for _ in res)
+        return len(res)
 
     return run_kg
 
@@ -251,7 +254,7 @@ def bench_size(n: int, args: argparse.Namespace, spawn: Spawner) -> dict[str, An
     with_rdflib = not args.no_rdflib and (n < 1_000_000 or args.rdflib_1m)
     res: dict[str, Any] = {"n": n, "label": label, "path": str(path), "rdflib": with_rdflib,
                            "load": {}, "queries": {}}
-    reps = args.load_repeat or (5 if n <= 100_000 else 3)
+    reps = args.load_repeat or (9 if n <= 100_000 else 5)
     loads: dict[str, list[dict[str, Any]]] = {RAW: [], KG: []}
     for i in range(reps):
         for c in (RAW, KG) if i % 2 == 0 else (KG, RAW):
@@ -303,6 +306,11 @@ def _fmt_diff_ms(x: float) -> str:
     return ("+" if x >= 0 else "−") + _fmt_ms(abs(x))
 
 
+def _signed(x: float, digits: int, unit: str) -> str:
+    text = f"{x:+.{digits}f}"
+    return f"±{text[1:]} {unit}" if float(text) == 0 else f"{text} {unit}"
+
+
 def _ratio(a: float | None, b: float | None) -> str:
     if a is None or b is None or b == 0:
         return "—"
@@ -331,15 +339,15 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> tuple[str, list[tup
             fmt(rdf) if rdf is not None else "skipped", _ratio(rdf, kg) if ratio else "—",
         ]) + " |")
 
-    row("load (s)", "seconds", lambda x: f"{x:.3f}", lambda d: f"{d:+.3f} s")
+    row("load (s)", "seconds", lambda x: f"{x:.3f}", lambda d: _signed(d, 3, "s"))
     tps = {c: ld[c]["triples"] / ld[c]["seconds"] for c in ld}
     lines.append("| " + " | ".join([
         "load (triples/s)", f"{tps[RAW]:,.0f}", f"{tps[KG]:,.0f}", "—", "—",
         f"{tps[RDFLIB]:,.0f}" if RDFLIB in tps else "skipped", "—",
     ]) + " |")
-    row("peak RSS after load (MB)", "peak_mb", lambda x: f"{x:,.0f}", lambda d: f"{d:+.0f} MB")
-    row("load RSS delta over idle (MB)", "delta_mb", lambda x: f"{x:,.0f}", lambda d: f"{d:+.0f} MB")
-    row("idle baseline RSS (MB)", "baseline_mb", lambda x: f"{x:,.0f}", lambda d: f"{d:+.0f} MB")
+    row("peak RSS after load (MB)", "peak_mb", lambda x: f"{x:,.0f}", lambda d: _signed(d, 0, "MB"))
+    row("load RSS delta over idle (MB)", "delta_mb", lambda x: f"{x:,.0f}", lambda d: _signed(d, 0, "MB"))
+    row("idle baseline RSS (MB)", "baseline_mb", lambda x: f"{x:,.0f}", lambda d: _signed(d, 0, "MB"))
     for key, (title, _, _) in QUESTIONS.items():
         q = qs[key]
         raw, kg = q[RAW]["ms"], q[KG]["ms"]
@@ -409,12 +417,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated triple counts (default 10k,100k,1M)")
     ap.add_argument("--repeat", type=int, default=5, help="timed samples per query after 1 warm-up (default 5)")
     ap.add_argument("--load-repeat", type=int, default=0,
-                    help="fresh-process loads per oxigraph contender (default 5, 3 at ≥1M)")
+                    help="fresh-process loads per oxigraph contender (default 9, 5 above 100k)")
     ap.add_argument("--min-sample-ms", type=float, default=50.0,
                     help="repeat a fast query within a sample until it lasts this long (default 50)")
     ap.add_argument("--rdflib-1m", action="store_true", help="also run the rdflib backend at 1M and above")
     ap.add_argument("--no-rdflib", action="store_true", help="skip the rdflib backend at every size")
     ap.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    ap.add_argument("--json", type=Path, help="write every measurement (all samples) to this JSON file")
     args = ap.parse_args(argv)
 
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -424,8 +433,10 @@ def main(argv: list[str] | None = None) -> int:
            f"Idea of (b): <{IDEA}>; person of (d): <{PERSON}>; data under <{BASE}>.", ""]
     print("\n".join(out), flush=True)
     all_checks: list[tuple[str, bool, str]] = []
+    everything: list[dict[str, Any]] = []
     for n in sizes:
         res = bench_size(n, args, spawn)
+        everything.append(res)
         text, checks = render(res, args)
         print(text, flush=True)
         out.append(text)
@@ -437,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         summary += " Failed: " + "; ".join(f"{name} ({detail})" for name, _, detail in failed) + "."
     print(summary)
     out.append(summary)
+    if args.json:
+        args.json.write_text(json.dumps({"environment": env, "results": everything}, indent=1), encoding="utf-8")
     if args.markdown:
         args.markdown.write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0 if not failed else 1

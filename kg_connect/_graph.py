@@ -15,7 +15,7 @@ from kg_connect._backends import Backend, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
-from kg_connect._sparql import assigned_variables, blank_literals, check_network, query_form
+from kg_connect._sparql import analyse, check_network
 from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
 from kg_connect.errors import KgConnectError, QueryError, SaveError
@@ -32,7 +32,6 @@ _LABEL_QUERY = """SELECT ?p ?l WHERE {
   VALUES ?p { rdfs:label skos:prefLabel foaf:name schema:name }
   ?term ?p ?l . FILTER(isLiteral(?l))
 }"""
-_UPDATE_WORDS = re.compile(r"(?i)(?<![\w?$:])(INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|LOAD)\b")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -182,18 +181,19 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ SPARQL
     def _bindings(self, text: str, params: dict[str, Any]) -> dict[str, Any]:
-        blanked = blank_literals(text)
-        assigned = assigned_variables(text)
+        if not params:
+            return {}
+        scan = analyse(text)
         bound = {}
         for name, value in params.items():
             if not _NAME.match(name):
                 raise QueryError(f"parameter name {name!r} is not a SPARQL variable name", text)
-            if not re.search(rf"[?$]{name}(?![\w])", blanked):
+            if name not in scan.variables:
                 raise QueryError(
                     f"parameter {name!r} is not used in the query: write ?{name} where it belongs",
                     text,
                 )
-            if name in assigned:
+            if name in scan.assigned:
                 raise QueryError(
                     f"parameter {name!r} cannot be bound: the query assigns ?{name} itself "
                     "(with AS or VALUES); rename one of them", text,
@@ -217,11 +217,13 @@ class KnowledgeGraph:
         with line and column.
         """
         check_network(sparql, allow_network)
-        if not query_form(sparql) and _UPDATE_WORDS.search(blank_literals(sparql)):
+        scan = analyse(sparql)
+        if not scan.form and scan.updates:
             raise QueryError("this is an update, not a query: use update()", sparql)
-        raw = self._backend.query(sparql, self._namespaces, self._bindings(sparql, params))
+        raw = self._backend.query(sparql, self._namespaces, self._bindings(sparql, params),
+                                  scan.form or "SELECT")
         return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
-                       triples=raw.triples, namespaces=self._used_prefixes())
+                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
 
     def update(self, sparql: str, *, allow_network: bool = False, **params: Any) -> None:
         """Run a SPARQL update (INSERT/DELETE DATA, DELETE/INSERT WHERE, CLEAR, ...), atomically.
@@ -230,7 +232,8 @@ class KnowledgeGraph:
         ``allow_network=True``; ``params`` bind variables as in :meth:`query`.
         """
         check_network(sparql, allow_network, update=True)
-        if query_form(sparql) and not _UPDATE_WORDS.search(blank_literals(sparql)):
+        scan = analyse(sparql)
+        if scan.form and not scan.updates:
             raise QueryError("this is a query, not an update: use query()", sparql)
         self._size = None
         self._backend.update(sparql, self._namespaces, self._bindings(sparql, params))

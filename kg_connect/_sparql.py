@@ -8,10 +8,12 @@ locate a prefixed name. Nothing here builds SPARQL from data.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from kg_connect.errors import QueryError
 
-__all__ = ["blank_literals", "check_network", "query_form", "query_error", "substitute"]
+__all__ = ["analyse", "blank_literals", "check_network", "query_error", "query_form", "substitute"]
 
 _LEXEMES = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -31,7 +33,10 @@ def blank_literals(text: str) -> str:
     """
 
     def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
+        lexeme = match.group(0)
+        if "\n" not in lexeme:
+            return " " * len(lexeme)
+        return "\n".join(" " * len(part) for part in lexeme.split("\n"))
 
     return _LEXEMES.sub(blank, text)
 
@@ -49,14 +54,57 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What the lexical scan of one query text found (cached per text)."""
+
+    blanked: str
+    form: str
+    variables: frozenset[str]
+    assigned: frozenset[str]
+    updates: bool
+    network: tuple[tuple[str, int], ...]  # (SERVICE or LOAD, offset) of the first of each
+
+
+_UPDATE_WORDS = re.compile(
+    r"(?i)(?<![\w?$:])(INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY|LOAD)\b"
+)
+
+
+@lru_cache(maxsize=512)
+def analyse(text: str) -> Analysis:
+    """Scan ``text`` once: its form, the variables it uses and assigns, update keywords.
+
+    >>> a = analyse("SELECT ?n WHERE { ?p <http://e/name> ?n BIND(1 AS ?k) }")
+    >>> a.form, sorted(a.variables), sorted(a.assigned), a.updates
+    ('SELECT', ['k', 'n', 'p'], ['k'], False)
+    """
+    blanked = blank_literals(text)
+    form = _FORM.search(blanked)
+    assigned: set[str] = set()
+    for match in _ASSIGNS.finditer(blanked):
+        if match.group(1):
+            assigned.add(match.group(1))
+        else:
+            assigned.update(_VARIABLE.findall(match.group(2)))
+    return Analysis(
+        blanked=blanked,
+        form=form.group(1).upper() if form else "",
+        variables=frozenset(_VARIABLE.findall(blanked)),
+        assigned=frozenset(assigned),
+        updates=bool(_UPDATE_WORDS.search(blanked)),
+        network=tuple((kw, m.start()) for kw, pattern in _NETWORK.items()
+                      if (m := pattern.search(blanked))),
+    )
+
+
 def query_form(text: str) -> str:
     """The form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` ('' if none).
 
     >>> query_form("PREFIX a: <http://select/> ASK { ?s ?p ?o }")
     'ASK'
     """
-    match = _FORM.search(blank_literals(text))
-    return match.group(1).upper() if match else ""
+    return analyse(text).form
 
 
 def check_network(text: str, allow_network: bool, *, update: bool = False) -> None:
@@ -69,17 +117,14 @@ def check_network(text: str, allow_network: bool, *, update: bool = False) -> No
     """
     if allow_network:
         return
-    blanked = blank_literals(text)
-    for keyword, pattern in _NETWORK.items():
+    for keyword, offset in analyse(text).network:
         if keyword == "LOAD" and not update:
             continue
-        match = pattern.search(blanked)
-        if match:
-            line, col = _position(text, match.start())
-            raise QueryError(
-                f"{keyword} would fetch from the network; pass allow_network=True to permit it",
-                text, line, col,
-            )
+        line, col = _position(text, offset)
+        raise QueryError(
+            f"{keyword} would fetch from the network; pass allow_network=True to permit it",
+            text, line, col,
+        )
 
 
 def find_token(text: str, token: str) -> tuple[int, int] | None:
@@ -147,13 +192,7 @@ def assigned_variables(text: str) -> set[str]:
     >>> sorted(assigned_variables("SELECT (1 AS ?a) { VALUES (?b $c) { (1 2) } }"))
     ['a', 'b', 'c']
     """
-    names: set[str] = set()
-    for match in _ASSIGNS.finditer(blank_literals(text)):
-        if match.group(1):
-            names.add(match.group(1))
-        else:
-            names.update(_VARIABLE.findall(match.group(2)))
-    return names
+    return set(analyse(text).assigned)
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
@@ -168,7 +207,7 @@ def substitute(text: str, values: dict[str, str]) -> str:
     >>> substitute('INSERT { ?s <http://e/p> "?s" } WHERE { }', {"s": "<http://e/a>"})
     'INSERT { <http://e/a> <http://e/p> "?s" } WHERE { }'
     """
-    blanked = blank_literals(text)
+    blanked = analyse(text).blanked
     by_spans = [m.span(1) for m in _BY_CLAUSE.finditer(blanked)]
     out: list[str] = []
     last = 0

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, STORY
 
 EXE = Path(sys.executable).parent / "kg-connect"

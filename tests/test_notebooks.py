@@ -6,8 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXAMPLES
 from nbclient import NotebookClient
+
+from conftest import EXAMPLES
 
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 

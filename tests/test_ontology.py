@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import DATA, EXAMPLES, ROOT
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from conftest import DATA, EXAMPLES, ROOT
 from kg_connect import KGC, KnowledgeGraph, ontology_graph, shapes_graph, validate
 from kg_connect._canonical import canonical_turtle
 

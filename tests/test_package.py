@@ -9,9 +9,9 @@ import textwrap
 import venv
 
 import pytest
-from conftest import ROOT
 
 import kg_connect
+from conftest import ROOT
 
 
 def test_public_api_is_small_and_explicit():

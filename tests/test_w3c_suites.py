@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from conftest import SHARED
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from conftest import SHARED
 from kg_connect import KnowledgeGraph, LoadError
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

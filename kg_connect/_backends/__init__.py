@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from kg_connect._backends._base import Backend, Quad, RawResult
 
@@ -11,7 +11,7 @@ __all__ = ["BACKENDS", "Backend", "Quad", "RawResult", "make_backend"]
 BACKENDS = ("oxigraph", "rdflib")
 
 
-def make_backend(name: str, path: str | Path | None = None) -> Backend:
+def make_backend(name: str, path: str | os.PathLike[str] | None = None) -> Backend:
     """Create the backend called ``name`` (``oxigraph`` or ``rdflib``)."""
     if name == "oxigraph":
         from kg_connect._backends._oxigraph import OxigraphBackend

@@ -9,7 +9,7 @@ the query text; a backend never pastes a parameter into text it did not check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterable, Iterator, Protocol
+from typing import IO, Any, Callable, Iterable, Iterator, Protocol
 
 import pyoxigraph as ox
 
@@ -30,6 +30,8 @@ class RawResult:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    #: turns the terms in rows/triples into rdflib terms (done lazily, when read)
+    convert: Callable[[Any], Any] = field(default=lambda term: term)
 
 
 class Backend(Protocol):
@@ -47,9 +49,9 @@ class Backend(Protocol):
         """Add quads given in rdflib terms."""
 
     def query(
-        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]
+        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT"
     ) -> RawResult:
-        """Run a SPARQL query over the union of all graphs."""
+        """Run a SPARQL query (``form`` is its form, as found by ``_sparql.query_form``)."""
 
     def update(
         self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -10,7 +11,7 @@ import pyoxigraph as ox
 
 from kg_connect._backends._base import Quad, RawResult
 from kg_connect._loading import Source, as_load_error
-from kg_connect._sparql import query_error, query_form, substitute
+from kg_connect._sparql import query_error, substitute
 from kg_connect._terms import to_oxigraph, to_rdflib
 from kg_connect.errors import LoadError, QueryError
 
@@ -29,16 +30,15 @@ def _quad_to_rdflib(q: ox.Quad) -> Quad:
     )
 
 
-def _materialise(result: Any, text: str) -> RawResult:
+def _materialise(result: Any, form: str) -> RawResult:
+    # rows keep pyoxigraph terms; Results converts a cell when it is read
     if isinstance(result, ox.QueryBoolean):
         return RawResult("ASK", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                   for t in result]
-        return RawResult(query_form(text) or "CONSTRUCT", triples=triples)
+        triples = [(t.subject, t.predicate, t.object) for t in result]
+        return RawResult(form, triples=triples, convert=to_rdflib)
     names = [v.value for v in result.variables]
-    rows = [tuple(map(to_rdflib, solution)) for solution in result]
-    return RawResult("SELECT", vars=names, rows=rows)
+    return RawResult("SELECT", vars=names, rows=[tuple(s) for s in result], convert=to_rdflib)
 
 
 class OxigraphBackend:
@@ -46,7 +46,7 @@ class OxigraphBackend:
 
     name = "oxigraph"
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         try:
             self.store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
@@ -72,7 +72,7 @@ class OxigraphBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> RawResult:
+    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT") -> RawResult:
         native = {k: to_oxigraph(v) for k, v in bindings.items()}
         textual: dict[str, str] = {}
         while True:
@@ -95,7 +95,7 @@ class OxigraphBackend:
             except OSError as exc:
                 raise QueryError(f"query failed: {exc}", text) from None
         try:
-            return _materialise(result, text)
+            return _materialise(result, form)
         except OSError as exc:  # evaluation is lazy: SERVICE fails while rows are read
             raise QueryError(f"query failed: {exc}", text) from None
 

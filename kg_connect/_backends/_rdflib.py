@@ -16,7 +16,7 @@ from rdflib.plugins.stores.auditable import AuditableStore
 
 from kg_connect._backends._base import Quad, RawResult
 from kg_connect._loading import Source, as_load_error
-from kg_connect._sparql import query_error, query_form
+from kg_connect._sparql import query_error
 from kg_connect._terms import python_to_rdflib, to_oxigraph, to_rdflib
 from kg_connect.errors import QueryError
 
@@ -83,8 +83,8 @@ class RdflibBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> RawResult:
-        init = {rdflib.Variable(k): python_to_rdflib(v) for k, v in bindings.items()}
+    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT") -> RawResult:
+        init = {k: python_to_rdflib(v) for k, v in bindings.items()}
         try:
             with _sparql_switches(union=False):
                 result = self.dataset.query(text, initNs=prefixes, initBindings=init)
@@ -94,9 +94,9 @@ class RdflibBackend:
                 if result.type in ("CONSTRUCT", "DESCRIBE"):
                     graph = result.graph
                     triples = list(graph) if graph is not None else []
-                    return RawResult(query_form(text) or result.type, triples=triples)
+                    return RawResult(form if form in ("CONSTRUCT", "DESCRIBE") else result.type, triples=triples)
                 names = [str(v) for v in result.vars or []]
-                rows = [tuple(row) for row in result]
+                rows = [tuple(row) for row in result]  # type: ignore[arg-type]
         except QueryError:
             raise
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
@@ -104,7 +104,7 @@ class RdflibBackend:
         return RawResult("SELECT", vars=names, rows=rows)
 
     def update(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> None:
-        init = {rdflib.Variable(k): python_to_rdflib(v) for k, v in bindings.items()}
+        init = {k: python_to_rdflib(v) for k, v in bindings.items()}
         audited = _UndoableStore(self.dataset.store)
         view = rdflib.Dataset(store=audited, default_union=False)
         try:

@@ -1,0 +1,27 @@
+"""The benchmark's data generator makes data in our ontology's shape (speed itself is
+measured by benchmarks/run.py, never by a timed test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+from kg_connect import KnowledgeGraph
+
+
+def test_generated_graph_has_the_size_asked_and_conforms(tmp_path):
+    out = tmp_path / "social.nt"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--triples", "3000",
+                    "--out", str(out)], check=True, capture_output=True, timeout=120)
+    kg = KnowledgeGraph().load(out)
+    assert len(kg) == 3000
+    report = kg.validate()
+    assert report.conforms, str(report)
+    assert kg.query("ASK { ?e prov:qualifiedUsage ?m . ?m a kgc:IdeaMention ; kgc:previousMention ?p }").boolean
+
+
+def test_run_py_documents_its_options():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "--sizes" in out.stdout
