@@ -19,6 +19,7 @@ from kg_connect.errors import (
     LoadError,
     MissingDependencyError,
     QueryError,
+    QueryTimeout,
     SaveError,
     ValidationError,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "LoadError",
     "MissingDependencyError",
     "QueryError",
+    "QueryTimeout",
     "Results",
     "SaveError",
     "ValidationError",
@@ -41,5 +43,13 @@ __all__ = [
     "__version__",
     "ontology_graph",
     "shapes_graph",
+    "load_ipython_extension",
     "validate",
 ]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext kg_connect``: register the ``%%sparql`` and ``%sparql`` magics."""
+    from kg_connect.magics import load_ipython_extension as load
+
+    load(ipython)

@@ -5,20 +5,22 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
+import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from kg_connect._backends import Backend, make_backend
+from kg_connect._backends import Backend, RawResult, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
-from kg_connect._sparql import analyse, check_network
+from kg_connect._sparql import analyse, check_network, inject_values
 from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
-from kg_connect.errors import KgConnectError, QueryError, SaveError
+from kg_connect.errors import KgConnectError, QueryError, QueryTimeout, SaveError
 
 __all__ = ["KnowledgeGraph"]
 
@@ -180,11 +182,13 @@ class KnowledgeGraph:
         return ds
 
     # ------------------------------------------------------------------ SPARQL
-    def _bindings(self, text: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _bindings(self, text: str, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """Check parameters; return scalar bindings and list bindings (serialised terms)."""
         if not params:
-            return {}
+            return {}, {}
         scan = analyse(text)
-        bound = {}
+        bound: dict[str, Any] = {}
+        lists: dict[str, list[str]] = {}
         for name, value in params.items():
             if not _NAME.match(name):
                 raise QueryError(f"parameter name {name!r} is not a SPARQL variable name", text)
@@ -199,31 +203,84 @@ class KnowledgeGraph:
                     "(with AS or VALUES); rename one of them", text,
                 )
             try:
-                to_oxigraph(value)  # validates IRIs and language tags the same way on every backend
-                bound[name] = python_to_rdflib(value)
+                if isinstance(value, (list, tuple, set, frozenset)):
+                    # serialised by pyoxigraph, whose constructors validate and escape
+                    lists[name] = [str(to_oxigraph(v)) for v in value] or ["UNDEF"]
+                else:
+                    to_oxigraph(value)  # validates IRIs and language tags the same way everywhere
+                    bound[name] = python_to_rdflib(value)
             except (TypeError, ValueError) as exc:
                 raise QueryError(f"parameter {name!r}: {exc}", text) from None
-        return bound
+        return bound, lists
 
-    def query(self, sparql: str, *, allow_network: bool = False, **params: Any) -> Results:
+    def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
+              **params: Any) -> Results:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
         Patterns match the default graph; data loaded from TriG or N-Quads into named
         graphs is reached with ``GRAPH ?g { ... }`` (standard SPARQL dataset semantics).
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
-        ``year=2011``): they are never pasted into the text. The prefixes in
+        ``year=2011``): they are never pasted into the text as strings. A list binds the
+        variable to each of its values (as ``VALUES``). The prefixes in
         :data:`kg_connect.PREFIXES` are predeclared. ``SERVICE`` is refused unless
         ``allow_network=True``. A malformed query raises :class:`~kg_connect.QueryError`
-        with line and column.
+        with line and column; past ``timeout`` seconds, :class:`~kg_connect.QueryTimeout`.
         """
         check_network(sparql, allow_network)
         scan = analyse(sparql)
         if not scan.form and scan.updates:
             raise QueryError("this is an update, not a query: use update()", sparql)
-        raw = self._backend.query(sparql, self._namespaces, self._bindings(sparql, params),
-                                  scan.form or "SELECT")
+        bound, lists = self._bindings(sparql, params)
+        text = inject_values(sparql, lists) if lists else sparql
+        backend = self._backend
+
+        def run(deadline: float | None) -> RawResult:
+            try:
+                return backend.query(text, self._namespaces, bound, scan.form or "SELECT", deadline)
+            except QueryError as exc:
+                if text is not sparql:  # report positions in the caller's text
+                    raise QueryError(exc.reason, sparql, exc.line, exc.column) from None
+                raise
+
+        raw = run(None) if timeout is None else _with_timeout(run, timeout, sparql)
         return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
                        triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
+
+    def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
+        """Run a named question from :func:`kg_connect.queries.catalogue`.
+
+        IRI parameters accept an ``URIRef``, an IRI string or a prefixed name
+        (``"kgc:joinIn"``).
+
+        >>> kg = KnowledgeGraph().load('<https://e.org/e> <https://schema.org/attendee> <https://e.org/p> .')
+        >>> [str(r.attendee) for r in kg.ask_named("event-attendees", event="https://e.org/e")]
+        ['https://e.org/p']
+        """
+        from kg_connect.queries import get
+
+        named = get(name)
+        expected = {p.name: p for p in named.params}
+        unknown = set(params) - set(expected)
+        missing = set(expected) - set(params)
+        if unknown or missing:
+            listed = ", ".join(f"{p.name} ({p.type})" for p in named.params) or "none"
+            what = f"unknown parameter(s) {', '.join(sorted(unknown))}" if unknown else \
+                f"missing parameter(s) {', '.join(sorted(missing))}"
+            raise QueryError(f"{name}: {what}; it takes: {listed}", named.text)
+        values = {k: self._coerce(v, expected[k].type, k) for k, v in params.items()}
+        return self.query(named.text, timeout=timeout, **values)
+
+    def _coerce(self, value: Any, kind: str, name: str) -> Any:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [self._coerce(v, kind, name) for v in value]
+        if kind == "iri" and isinstance(value, str) and not isinstance(value, (URIRef, Literal)):
+            prefix, _, local = value.partition(":")
+            if prefix in self._namespaces and not local.startswith("//"):
+                return URIRef(self._namespaces[prefix] + local)
+            return URIRef(value)
+        if kind == "date" and isinstance(value, str):
+            return Literal(value, datatype=rdflib.XSD.date)
+        return value
 
     def update(self, sparql: str, *, allow_network: bool = False, **params: Any) -> None:
         """Run a SPARQL update (INSERT/DELETE DATA, DELETE/INSERT WHERE, CLEAR, ...), atomically.
@@ -236,7 +293,10 @@ class KnowledgeGraph:
         if scan.form and not scan.updates:
             raise QueryError("this is a query, not an update: use query()", sparql)
         self._size = None
-        self._backend.update(sparql, self._namespaces, self._bindings(sparql, params))
+        bound, lists = self._bindings(sparql, params)
+        if lists:
+            raise QueryError("list parameters are for queries; bind one value per update", sparql)
+        self._backend.update(sparql, self._namespaces, bound)
 
     # ------------------------------------------------------------------ meaning
     def validate(self, shapes: rdflib.Graph | None = None) -> ValidationReport:
@@ -288,3 +348,28 @@ class KnowledgeGraph:
             return f"{match[0]}:{text[len(match[1]):]}"
         return text
 
+
+def _with_timeout(run: Callable[[float | None], RawResult], timeout: float, text: str) -> RawResult:
+    """Run a query in a worker thread and stop waiting after ``timeout`` seconds.
+
+    Oxigraph evaluates without holding the GIL and both backends hand rows over lazily:
+    the worker checks the deadline between rows, so it stops soon after; the caller gets
+    :class:`QueryTimeout` at once and the kernel stays usable.
+    """
+    deadline = time.monotonic() + timeout
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = run(deadline)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="kg_connect-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive() or isinstance(outcome.get("error"), QueryTimeout):
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s (timeout)", text)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

@@ -195,6 +195,47 @@ def assigned_variables(text: str) -> set[str]:
     return set(analyse(text).assigned)
 
 
+def values_position(text: str) -> int:
+    """Offset just inside the opening brace of the query's top-level WHERE group.
+
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[values_position(q):]
+    ' ?s ?p ?o }'
+    """
+    scan = analyse(text)
+    blanked = scan.blanked
+    where = re.search(r"(?i)(?<![\w?$:])WHERE\b", blanked)
+    if where:
+        brace = blanked.find("{", where.end())
+    else:
+        start = _FORM.search(blanked)
+        brace = blanked.find("{", start.end() if start else 0)
+        if scan.form == "CONSTRUCT" and brace >= 0:  # skip the template
+            depth = 0
+            for i in range(brace, len(blanked)):
+                depth += {"{": 1, "}": -1}.get(blanked[i], 0)
+                if depth == 0:
+                    brace = blanked.find("{", i)
+                    break
+    if brace < 0:
+        raise QueryError("cannot find the query's WHERE group to bind a list parameter", text)
+    return brace + 1
+
+
+def inject_values(text: str, values: dict[str, list[str]]) -> str:
+    """Put ``VALUES ?name { ... }`` blocks of already-serialised terms at the start of the
+    WHERE group, on the same line (so line numbers of errors stay true).
+
+    ``values`` must hold terms serialised by pyoxigraph (escaped), as for :func:`substitute`.
+
+    >>> inject_values("SELECT * WHERE { ?s ?p ?o }", {"s": ["<http://e/a>", "<http://e/b>"]})
+    'SELECT * WHERE { VALUES ?s { <http://e/a> <http://e/b> } ?s ?p ?o }'
+    """
+    at = values_position(text)
+    blocks = "".join(f" VALUES ?{name} {{ {' '.join(terms)} }}" for name, terms in values.items())
+    return text[:at] + blocks + text[at:]
+
+
 def substitute(text: str, values: dict[str, str]) -> str:
     """Replace ``?name``/``$name`` tokens by already-serialised N-Triples terms.
 

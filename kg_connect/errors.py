@@ -5,6 +5,7 @@ Every error of ours derives from :class:`KgConnectError`::
     KgConnectError
     ├── LoadError              a file or string could not be loaded (file, line, column)
     ├── QueryError             a SPARQL query or update is malformed or refused (line, column)
+    │   └── QueryTimeout       a query ran past its time limit and was stopped
     ├── SaveError              a graph could not be written (the old file is left intact)
     ├── ValidationError        raised on request when data does not conform (carries the report)
     ├── EndpointError          a remote SPARQL endpoint failed or answered badly
@@ -26,6 +27,7 @@ __all__ = [
     "LoadError",
     "MissingDependencyError",
     "QueryError",
+    "QueryTimeout",
     "SaveError",
     "ValidationError",
 ]
@@ -100,6 +102,10 @@ class QueryError(KgConnectError):
         text = lines[self.line - 1]
         col = max(1, min(self.column or 1, len(text) + 1))
         return f"{text}\n{' ' * (col - 1)}^"
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its ``timeout`` and was stopped; the graph is unchanged."""
 
 
 class SaveError(KgConnectError):

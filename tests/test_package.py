@@ -17,8 +17,9 @@ from conftest import ROOT
 def test_public_api_is_small_and_explicit():
     assert sorted(kg_connect.__all__) == sorted([
         "KGC", "PREFIXES", "EndpointError", "KgConnectError", "KnowledgeGraph", "LoadError",
-        "MissingDependencyError", "QueryError", "Results", "SaveError", "ValidationError",
-        "ValidationReport", "__version__", "ontology_graph", "shapes_graph", "validate",
+        "MissingDependencyError", "QueryError", "QueryTimeout", "Results", "SaveError", "ValidationError",
+        "ValidationReport", "__version__", "load_ipython_extension", "ontology_graph", "shapes_graph",
+        "validate",
     ])
     for name in kg_connect.__all__:
         assert hasattr(kg_connect, name)

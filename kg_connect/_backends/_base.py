@@ -8,14 +8,16 @@ the query text; a backend never pastes a parameter into text it did not check.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable, Iterator, Protocol
 
 import pyoxigraph as ox
 
 from kg_connect._loading import Source
+from kg_connect.errors import QueryTimeout
 
-__all__ = ["Backend", "Quad", "RawResult"]
+__all__ = ["Backend", "Quad", "RawResult", "until"]
 
 #: (subject, predicate, object, graph) in rdflib terms; graph is None for the default graph.
 Quad = tuple[Any, Any, Any, Any]
@@ -34,6 +36,17 @@ class RawResult:
     convert: Callable[[Any], Any] = field(default=lambda term: term)
 
 
+def until(items: Iterable[Any], deadline: float | None) -> Iterator[Any]:
+    """Iterate ``items``, raising :class:`QueryTimeout` once ``deadline`` (monotonic) passes."""
+    if deadline is None:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n % 256 == 0 and time.monotonic() > deadline:
+            raise QueryTimeout("the query was stopped: timeout")
+        yield item
+
+
 class Backend(Protocol):
     """A store: the embedded Oxigraph, rdflib's memory graph, later a remote endpoint."""
 
@@ -49,7 +62,8 @@ class Backend(Protocol):
         """Add quads given in rdflib terms."""
 
     def query(
-        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT"
+        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
+        deadline: float | None = None,
     ) -> RawResult:
         """Run a SPARQL query (``form`` is its form, as found by ``_sparql.query_form``)."""
 

@@ -9,7 +9,7 @@ from typing import IO, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg_connect._backends._base import Quad, RawResult
+from kg_connect._backends._base import Quad, RawResult, until
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import query_error, substitute
 from kg_connect._terms import to_oxigraph, to_rdflib
@@ -30,15 +30,16 @@ def _quad_to_rdflib(q: ox.Quad) -> Quad:
     )
 
 
-def _materialise(result: Any, form: str) -> RawResult:
+def _materialise(result: Any, form: str, deadline: float | None) -> RawResult:
     # rows keep pyoxigraph terms; Results converts a cell when it is read
     if isinstance(result, ox.QueryBoolean):
         return RawResult("ASK", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
-        triples = [(t.subject, t.predicate, t.object) for t in result]
+        triples = [(t.subject, t.predicate, t.object) for t in until(result, deadline)]
         return RawResult(form, triples=triples, convert=to_rdflib)
     names = [v.value for v in result.variables]
-    return RawResult("SELECT", vars=names, rows=[tuple(s) for s in result], convert=to_rdflib)
+    return RawResult("SELECT", vars=names, rows=[tuple(s) for s in until(result, deadline)],
+                     convert=to_rdflib)
 
 
 class OxigraphBackend:
@@ -72,7 +73,8 @@ class OxigraphBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT") -> RawResult:
+    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
+              deadline: float | None = None) -> RawResult:
         native = {k: to_oxigraph(v) for k, v in bindings.items()}
         textual: dict[str, str] = {}
         while True:
@@ -95,7 +97,7 @@ class OxigraphBackend:
             except OSError as exc:
                 raise QueryError(f"query failed: {exc}", text) from None
         try:
-            return _materialise(result, form)
+            return _materialise(result, form, deadline)
         except OSError as exc:  # evaluation is lazy: SERVICE fails while rows are read
             raise QueryError(f"query failed: {exc}", text) from None
 

@@ -14,7 +14,7 @@ import rdflib
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib.plugins.stores.auditable import AuditableStore
 
-from kg_connect._backends._base import Quad, RawResult
+from kg_connect._backends._base import Quad, RawResult, until
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import query_error
 from kg_connect._terms import python_to_rdflib, to_oxigraph, to_rdflib
@@ -83,7 +83,8 @@ class RdflibBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT") -> RawResult:
+    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
+              deadline: float | None = None) -> RawResult:
         init = {k: python_to_rdflib(v) for k, v in bindings.items()}
         try:
             with _sparql_switches(union=False):
@@ -93,11 +94,11 @@ class RdflibBackend:
                     return RawResult("ASK", boolean=bool(result.askAnswer))
                 if result.type in ("CONSTRUCT", "DESCRIBE"):
                     graph = result.graph
-                    triples = list(graph) if graph is not None else []
+                    triples = list(until(graph, deadline)) if graph is not None else []
                     return RawResult(form if form in ("CONSTRUCT", "DESCRIBE") else result.type, triples=triples)
                 names = [str(v) for v in result.vars or []]
-                rows = [tuple(row) for row in result]  # type: ignore[arg-type]
-        except QueryError:
+                rows = [tuple(row) for row in until(result, deadline)]  # type: ignore[arg-type]
+        except QueryError:  # includes QueryTimeout
             raise
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
             raise query_error(exc, text) from None
