@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -30,10 +31,11 @@ _LABEL_PROPERTIES = (
     "http://xmlns.com/foaf/0.1/name",
     "https://schema.org/name",
 )
-_LABEL_QUERY = """SELECT ?p ?l WHERE {
+_LABEL_QUERY = """SELECT ?term ?p ?l WHERE {
   VALUES ?p { rdfs:label skos:prefLabel foaf:name schema:name }
   ?term ?p ?l . FILTER(isLiteral(?l))
 }"""
+_SERIALS = itertools.count()
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -60,6 +62,7 @@ class KnowledgeGraph:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph") -> None:
         self._store = make_backend(backend, path)
+        self._serial = next(_SERIALS)  # creation order: the notebook picks the newest graph
         self._closed = False
         self._size: int | None = None
         self._namespaces: dict[str, str] = dict(PREFIXES)
@@ -310,25 +313,42 @@ class KnowledgeGraph:
         """The best human label of ``term``.
 
         rdfs:label, then skos:prefLabel, foaf:name, schema:name (English or untagged
-        first); else a prefixed name; else the IRI.
+        first); for kg_connect's own terms the shipped ontology's label; else a prefixed
+        name; else the IRI.
 
         >>> kg = KnowledgeGraph().load('<https://e.org/a> <http://xmlns.com/foaf/0.1/name> "Ann" .')
         >>> kg.label(URIRef("https://e.org/a")), kg.label(URIRef("http://xmlns.com/foaf/0.1/name"))
         ('Ann', 'foaf:name')
         """
-        if isinstance(term, Literal):
-            return str(term)
-        if isinstance(term, BNode):
-            return f"_:{term}"
-        term = URIRef(str(term))
-        best: tuple[int, int, str] | None = None
-        for prop, value in self.query(_LABEL_QUERY, term=term).rows:
-            lang = (value.language or "").lower()
-            rank = (_LABEL_PROPERTIES.index(str(prop)),
-                    0 if lang in ("en", "") or lang.startswith("en-") else 1, str(value))
-            best = rank if best is None or rank < best else best
-        if best is not None:
-            return best[2]
+        return self.labels([term])[term]
+
+    def labels(self, terms: Iterable[Any]) -> dict[Any, str]:
+        """The best label of each term (see :meth:`label`), with one query for them all."""
+        terms = list(dict.fromkeys(terms))
+        iris = [t for t in terms if isinstance(t, URIRef)]
+        best: dict[Any, tuple[int, int, str]] = {}
+        if iris:
+            for term, prop, value in self.query(_LABEL_QUERY, term=iris).rows:
+                lang = (value.language or "").lower()
+                rank = (_LABEL_PROPERTIES.index(str(prop)),
+                        0 if lang in ("en", "") or lang.startswith("en-") else 1, str(value))
+                if term not in best or rank < best[term]:
+                    best[term] = rank
+        out = {}
+        for term in terms:
+            if term in best:
+                out[term] = best[term][2]
+            elif isinstance(term, Literal):
+                out[term] = str(term)
+            elif isinstance(term, BNode):
+                out[term] = f"_:{term}"
+            elif term is None:
+                out[term] = ""
+            else:
+                out[term] = self._fallback_label(URIRef(str(term)))
+        return out
+
+    def _fallback_label(self, term: URIRef) -> str:
         if str(term).startswith(PREFIXES["kgc"]):  # our own terms: label from the shipped ontology
             label = parsed_file("ontology").value(term, rdflib.RDFS.label)
             if label is not None:

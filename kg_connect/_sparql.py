@@ -195,6 +195,32 @@ def assigned_variables(text: str) -> set[str]:
     return set(analyse(text).assigned)
 
 
+_DOLLAR = re.compile(r"\$\{\s*([A-Za-z_]\w*)\s*\}|\$([A-Za-z_]\w*)")
+
+
+def dollar_parameters(text: str) -> tuple[str, list[str]]:
+    """Find ``$name`` and ``${name}`` (outside strings, IRIs and comments), the notebook's
+    way of naming a Python variable in a query. Returns the text with ``${name}`` written
+    ``$name`` (a SPARQL variable) and the names, in order of first use.
+
+    >>> dollar_parameters('SELECT ?e WHERE { ?e prov:used ${idea} ; rdfs:label "$x" . ?e ?p $who }')
+    ('SELECT ?e WHERE { ?e prov:used $idea ; rdfs:label "$x" . ?e ?p $who }', ['idea', 'who'])
+    """
+    blanked = blank_literals(text)
+    names: list[str] = []
+    out: list[str] = []
+    last = 0
+    for match in _DOLLAR.finditer(blanked):
+        name = match.group(1) or match.group(2)
+        if name not in names:
+            names.append(name)
+        out.append(text[last:match.start()])
+        out.append(f"${name}")
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out), names
+
+
 def values_position(text: str) -> int:
     """Offset just inside the opening brace of the query's top-level WHERE group.
 

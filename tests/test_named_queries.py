@@ -12,7 +12,7 @@ from kg_connect.queries import catalogue, get
 S = "https://w3id.org/kg-connect/examples/story/"
 
 
-def P(local):  # noqa: N802 - short helper for story IRIs
+def P(local):
     return URIRef(S + local)
 
 
@@ -165,8 +165,9 @@ def test_list_parameter_in_named_query(story):
 def test_timeout_stops_a_long_query_and_the_graph_stays_usable(backend):
     kg = KnowledgeGraph(backend=backend)
     kg.add([(P(f"n{i}"), P("p"), P(f"n{j}")) for i in range(60) for j in range(60)])
-    from kg_connect import QueryTimeout
     import time
+
+    from kg_connect import QueryTimeout
     start = time.monotonic()
     with pytest.raises(QueryTimeout, match="stopped after 0.5 s"):
         kg.query("SELECT * WHERE { ?a ?p ?b . ?b ?q ?c . ?c ?r ?d . ?d ?s ?e }", timeout=0.5)

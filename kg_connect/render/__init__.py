@@ -1,0 +1,11 @@
+"""Rendering: query results to JSON pages for the browser and to static, escaped HTML.
+
+Nothing here imports IPython or ipywidgets: every view a widget shows can be produced
+and tested with a plain function call.
+"""
+
+from __future__ import annotations
+
+from kg_connect.render._results import page, results_html, sort_order
+
+__all__ = ["page", "results_html", "sort_order"]

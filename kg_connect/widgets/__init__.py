@@ -1,0 +1,11 @@
+"""Jupyter widgets: thin adapters over kg_connect.render and the library.
+
+Importing this package needs ipywidgets and anywidget (``pip install 'kg_connect[notebook]'``).
+"""
+
+from __future__ import annotations
+
+from kg_connect.widgets._editor import SparqlEditor
+from kg_connect.widgets._results import ResultsView
+
+__all__ = ["ResultsView", "SparqlEditor"]

@@ -1,0 +1,114 @@
+// The results view: renders one page (model "payload") as a table; paging, sorting and
+// downloads are asked of the kernel. Every value from data is set with textContent.
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function status(doc) {
+  if (doc.form === "CONSTRUCT" || doc.form === "DESCRIBE") return `${doc.total.toLocaleString("en")} triples`;
+  if (!doc.total) return "no rows";
+  return `showing ${doc.first.toLocaleString("en")}–${doc.last.toLocaleString("en")} of ${doc.total.toLocaleString("en")}`;
+}
+
+function cellNode(c) {
+  const td = el("td", c.t === "iri" ? "kgc-iri" : c.t === "none" ? "kgc-none" : "", c.v);
+  if (c.t === "iri") td.title = c.h + "\n" + c.iri;
+  if (c.m) td.appendChild(el("span", "kgc-meta", c.m));
+  return td;
+}
+
+function button(label, action, disabled) {
+  const b = el("button", "kgc-btn", label);
+  b.disabled = !!disabled;
+  b.addEventListener("click", action);
+  return b;
+}
+
+function render({ model, el: root }) {
+  const box = el("div", "kgc-results");
+  root.appendChild(box);
+
+  function draw() {
+    const doc = model.get("payload") || {};
+    box.replaceChildren();
+    if (doc.error) {
+      box.appendChild(el("div", "kgc-error", doc.error));
+      return;
+    }
+    if (!doc.form) return;
+    if (doc.form === "ASK") {
+      box.appendChild(el("div", "kgc-answer", doc.boolean ? "yes" : "no"));
+      return;
+    }
+    const bar = el("div", "kgc-bar");
+    bar.appendChild(el("span", "kgc-status", status(doc) + "  "));
+    if (doc.form === "SELECT") {
+      const p = doc.page, last = doc.pages - 1;
+      const go = (n) => { model.set("page", n); model.save_changes(); };
+      bar.appendChild(button("« first", () => go(0), p <= 0));
+      bar.appendChild(button("‹ prev", () => go(p - 1), p <= 0));
+      bar.appendChild(el("span", "kgc-pageno", ` page ${p + 1} of ${doc.pages} `));
+      bar.appendChild(button("next ›", () => go(p + 1), p >= last));
+      bar.appendChild(button("last »", () => go(last), p >= last));
+    }
+    for (const fmt of doc.form === "SELECT" ? ["csv", "json"] : ["turtle"]) {
+      bar.appendChild(button(`⤓ ${fmt.toUpperCase()}`, () => model.send({ type: "download", format: fmt })));
+    }
+    box.appendChild(bar);
+    if (doc.form !== "SELECT") {
+      box.appendChild(el("pre", "", doc.turtle || ""));
+      return;
+    }
+    const table = el("table");
+    const head = el("tr");
+    const [sortCol, sortDir] = model.get("sort") || [];
+    for (const v of doc.vars) {
+      const th = el("th");
+      const arrow = v === sortCol ? (sortDir === "desc" ? " ▼" : " ▲") : "";
+      th.appendChild(button(v + arrow, () => {
+        const dir = v === sortCol && sortDir !== "desc" ? "desc" : "asc";
+        model.set("sort", [v, dir]);
+        model.set("page", 0);
+        model.save_changes();
+      }));
+      head.appendChild(th);
+    }
+    const thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    const body = el("tbody");
+    for (const row of doc.rows) {
+      const tr = el("tr");
+      for (const c of row) tr.appendChild(cellNode(c));
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    box.appendChild(table);
+  }
+
+  function onMessage(msg) {
+    if (!msg || msg.type !== "download") return;
+    const blob = new Blob([msg.content], { type: msg.mime });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = msg.name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  model.on("change:payload", draw);
+  model.on("change:sort", draw);
+  model.on("msg:custom", onMessage);
+  draw();
+  return () => {
+    model.off("change:payload", draw);
+    model.off("change:sort", draw);
+    model.off("msg:custom", onMessage);
+  };
+}
+
+export default { render };

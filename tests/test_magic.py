@@ -1,0 +1,150 @@
+"""The %%sparql magic through a real IPython shell."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.testing.globalipapp import start_ipython
+from rdflib import URIRef
+
+from conftest import STORY
+from kg_connect import Results
+from kg_connect.widgets import ResultsView
+
+S = "https://w3id.org/kg-connect/examples/story/"
+
+
+@pytest.fixture(scope="module")
+def ip() -> InteractiveShell:
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "kg_connect")
+    return shell
+
+
+@pytest.fixture
+def shell(ip):
+    ip.reset(new_session=False)
+    ip.run_cell("from kg_connect import KnowledgeGraph\n"
+                f"kg = KnowledgeGraph().load({str(STORY)!r})")
+    yield ip
+    ip.run_line_magic("config", "SparqlMagic.limit = 50")
+    ip.run_line_magic("config", "SparqlMagic.display = 'table'")
+
+
+def run(shell, body: str, line: str = ""):
+    result = shell.run_cell(f"%%sparql {line}\n{body}")
+    return result
+
+
+def test_cell_magic_shows_a_results_view_with_the_first_page(shell):
+    result = run(shell, "SELECT ?name WHERE { ?p foaf:name ?name } ORDER BY ?name")
+    assert result.success, result.error_in_exec
+    view = result.result
+    assert isinstance(view, ResultsView)
+    assert view.payload["total"] == 19 and view.payload["first"] == 1 and view.payload["last"] == 19
+    html = view._repr_mimebundle_()[0]["text/html"]
+    assert "showing 1–19 of 19" in html and "Allison Fine" in html
+
+
+def test_out_stores_the_results(shell):
+    assert run(shell, "SELECT ?p WHERE { ?p a foaf:Person }", "-o people").success
+    assert isinstance(shell.user_ns["people"], Results) and len(shell.user_ns["people"]) > 15
+
+
+def test_line_magic(shell):
+    result = shell.run_cell("%sparql -o n ASK { ?p foaf:name 'Tom Phillips' }")
+    assert result.success and shell.user_ns["n"].boolean is True
+
+
+def test_limit_and_config_default(shell):
+    view = run(shell, "SELECT ?p WHERE { ?p a foaf:Person }", "--limit 5").result
+    assert view.payload["last"] == 5 and view.payload["pages"] > 3
+    shell.run_line_magic("config", "SparqlMagic.limit = 3")
+    view = run(shell, "SELECT ?p WHERE { ?p a foaf:Person }").result
+    assert view.payload["last"] == 3
+
+
+def test_python_variables_are_bound_as_terms(shell):
+    shell.user_ns["idea"] = URIRef(S + "idea/social-app-store")
+    view = run(shell, "SELECT ?event WHERE { ?event prov:used $idea }").result
+    assert view.payload["total"] == 2
+    view = run(shell, "SELECT ?event WHERE { ?event prov:used ${idea} }").result
+    assert view.payload["total"] == 2
+
+
+def test_list_variable_binds_values(shell):
+    shell.user_ns["people"] = [URIRef(S + "person/tom-phillips"), URIRef(S + "person/john-popham")]
+    view = run(shell, "SELECT ?n WHERE { $people foaf:name ?n }").result
+    assert view.payload["total"] == 2
+
+
+@pytest.mark.parametrize("hostile", ['x" } ; DROP ALL ; #', "Tom Phillips' } UNION { ?a ?b ?c", "<script>"])
+def test_hostile_strings_in_parameters_are_only_values(shell, hostile):
+    before = len(shell.user_ns["kg"])
+    shell.user_ns["name"] = hostile
+    view = run(shell, "SELECT ?p WHERE { ?p foaf:name $name }").result
+    assert view.payload["total"] == 0
+    assert len(shell.user_ns["kg"]) == before
+
+
+def test_missing_python_variable_is_a_clear_error(shell, capsys):
+    result = run(shell, "SELECT ?e WHERE { ?e prov:used $nothere }")
+    assert not result.success
+    assert "the query uses $nothere but there is no Python variable 'nothere'" in str(result.error_in_exec)
+
+
+def test_syntax_error_fails_the_cell_with_a_caret(shell):
+    result = run(shell, "SELECT ?n WHERE {\n  ?p foaf:name ?n .\n  ?p nope:x ?y }")
+    assert not result.success
+    message = str(result.error_in_exec)
+    assert message.splitlines() == ["line 3, column 6: unknown prefix 'nope:'", "  ?p nope:x ?y }", "     ^"]
+    assert type(result.error_in_exec).__name__ == "UsageError"  # shown without a traceback
+
+
+def test_graph_option_and_errors(shell):
+    shell.run_cell("other = KnowledgeGraph().load('<https://e.org/a> <http://xmlns.com/foaf/0.1/name> \"A\" .')")
+    view = run(shell, "SELECT ?n WHERE { ?p foaf:name ?n }").result  # the newest graph
+    assert view.payload["total"] == 1
+    view = run(shell, "SELECT ?n WHERE { ?p foaf:name ?n }", "-g kg").result
+    assert view.payload["total"] == 19
+    assert "no variable 'nope'" in str(run(shell, "ASK {}", "-g nope").error_in_exec)
+    shell.user_ns["x"] = 3
+    assert "'x' is a int, not a KnowledgeGraph" in str(run(shell, "ASK {}", "-g x").error_in_exec)
+
+
+def test_no_graph_at_all(shell):
+    shell.reset(new_session=False)
+    result = run(shell, "ASK {}")
+    assert "no KnowledgeGraph in the notebook" in str(result.error_in_exec)
+
+
+def test_display_modes(shell):
+    raw = run(shell, "SELECT ?n WHERE { ?p foaf:name ?n } LIMIT 1", "--display raw").result
+    assert '"vars": [\n      "n"' in repr(raw)
+    js = run(shell, "ASK { ?p foaf:name ?n }", "--display json").result
+    assert js.data == {"head": {}, "boolean": True}
+    ttl = run(shell, "CONSTRUCT { ?p foaf:name ?n } WHERE { ?p foaf:name ?n } LIMIT 2", "--display raw").result
+    assert "foaf:name" in repr(ttl)
+    bad = run(shell, "ASK {}", "--display tabel")
+    assert "unknown display 'tabel'; expected one of: table, graph, raw, json" in str(bad.error_in_exec)
+
+
+def test_timeout_stops_and_the_kernel_stays_usable(shell):
+    shell.run_cell("from rdflib import URIRef\n"
+                   "big = KnowledgeGraph()\n"
+                   "big.add([(URIRef(f'https://e.org/{i}'), URIRef('https://e.org/p'), URIRef(f'https://e.org/{j}'))"
+                   " for i in range(60) for j in range(60)])")
+    result = run(shell, "SELECT * WHERE { ?a ?p ?b . ?b ?q ?c . ?c ?r ?d . ?d ?s ?e }", "-g big --timeout 0.5")
+    assert not result.success and "stopped after 0.5 s" in str(result.error_in_exec)
+    assert run(shell, "ASK { ?s ?p ?o }", "-g big").success
+
+
+def test_service_needs_allow_network(shell):
+    result = run(shell, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert "SERVICE would fetch from the network" in str(result.error_in_exec)
+
+
+def test_magic_documents_its_options(shell):
+    doc = shell.find_cell_magic("sparql").__doc__
+    for option in ("--graph", "--out", "--limit", "--display", "--timeout", "--allow-network"):
+        assert option in doc
