@@ -10,12 +10,18 @@ STAMP := $(VENV)/.installed
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 APT := $(if $(ROOT),,sudo )apt-get
 
-.PHONY: demo test venv system-deps lint bench clean
+.PHONY: demo test venv system-deps browser-deps lint bench clean
 
 system-deps:
 	@if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
 	  echo "installing python3-venv with apt-get"; \
 	  $(APT) update -qq && $(APT) install -y -qq python3-venv python3-pip; fi
+
+# Debian's chromium for the browser tests (Playwright drives it; browser downloads are blocked)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing chromium with apt-get"; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium; fi
 
 $(PY): | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check kg_connect tests benchmarks tools
 	$(VENV)/bin/mypy kg_connect --ignore-missing-imports
 
-test: lint
+test: lint browser-deps
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -14,7 +14,7 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert [p.name for p in NOTEBOOKS][:1] == ["01-quickstart.ipynb"]
+    assert [p.name for p in NOTEBOOKS][:2] == ["01-quickstart.ipynb", "02-sparql.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -32,6 +32,7 @@ def test_notebook_executes(path: Path):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
     text = "\n".join(
         out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+        + str(out.get("data", {}).get("text/html", ""))
         for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
     )
     assert "Error" not in text or "Traceback" not in text
@@ -39,3 +40,7 @@ def test_notebook_executes(path: Path):
         assert "<KnowledgeGraph oxigraph memory:" in text
         assert "social app store - " in text
         assert "Conforms." in text
+    if path.name == "02-sparql.ipynb":
+        assert "showing 1–10 of 17" in text        # the first page of the people table
+        assert "idea-trail" in text and '"boolean": true' in text
+        assert text.count("application/vnd.jupyter.widget-view+json") == 0  # (data, not text)

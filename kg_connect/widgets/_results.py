@@ -66,6 +66,9 @@ class ResultsView(anywidget.AnyWidget):
         if self.results is not None and self.results.form == "SELECT":
             column, direction = (self.sort + [None, None])[:2]
             self._order = sort_order(self.results, column, direction == "desc")
+        if self.page != 0:
+            self.page = 0  # a new order starts at its first page (this refreshes)
+            return
         self._refresh()
 
     def _refresh(self) -> None:

@@ -1,0 +1,215 @@
+"""The %%sparql magic in a real JupyterLab, driven in headless Chromium, and its HTML export.
+
+Needs Debian's chromium (installed by `make test`). In CI a missing browser fails these
+tests; elsewhere they are skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import STORY
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CANARY = "<img src=x onerror=alert(1)>"
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (run `make test`, which installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    _need_browser()
+    root = tmp_path_factory.mktemp("lab")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".run"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"), "JUPYTER_PLATFORM_DIRS": "1"}
+    jupyter = Path(sys.executable).parent / "jupyter"
+    proc = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=open(root / "lab.log", "wb"))
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
+    yield {"root": root, "base": base, "token": token}
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def _notebook(path: Path) -> None:
+    cells = [
+        new_code_cell(f"%load_ext kg_connect\nfrom kg_connect import KnowledgeGraph\n"
+                      f"kg = KnowledgeGraph().load({str(STORY)!r})\n"
+                      f"kg.update('INSERT DATA {{ <https://e.org/evil> a foaf:Person ; foaf:name {json.dumps(CANARY)} }}')"),
+        new_code_cell("%%sparql --limit 5\nSELECT ?person ?name WHERE { ?person a foaf:Person ; foaf:name ?name }\nORDER BY ?name"),
+        new_code_cell("%%sparql\nSELECT ?name WHERE {\n  ?p foaf:name ?name .\n  ?p nope:thing ?x }"),
+    ]
+    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    nbformat.write(nb, path)
+
+
+def _status(page) -> str:
+    return page.locator(".kgc-results .kgc-status").first.inner_text().strip()
+
+
+def _names(page) -> list[str]:
+    return page.locator(".kgc-results tbody tr td:nth-child(2)").all_inner_texts()
+
+
+def test_sparql_cell_in_jupyterlab_pages_sorts_shows_errors_and_exports(lab, browser, tmp_path):
+    nb_path = lab["root"] / "magic.ipynb"
+    _notebook(nb_path)
+    dialogs: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{lab['base']}/lab/tree/magic.ipynb?token={lab['token']}")
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-Toolbar-kernelStatus", timeout=90_000)
+    time.sleep(2)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+    # the table, its first page
+    page.wait_for_selector(".kgc-results table tbody tr", timeout=90_000)
+    assert _status(page) == "showing 1–5 of 18"
+    first = _names(page)
+    assert len(first) == 5 and first == sorted(first, key=str)
+
+    # page 2
+    page.get_by_role("button", name="next ›").click()
+    page.wait_for_function("document.querySelector('.kgc-results .kgc-status').textContent.startsWith('showing 6–10')")
+    second = _names(page)
+    assert len(second) == 5 and not set(second) & set(first)
+
+    # sort by name, descending on the second click
+    page.locator(".kgc-results th button", has_text="name").click()
+    page.wait_for_function("document.querySelector('.kgc-results th button').parentElement.parentElement.textContent.includes('▲')")
+    page.locator(".kgc-results th button", has_text="name").click()
+    page.wait_for_function("document.querySelector('.kgc-results').textContent.includes('▼')")
+    time.sleep(0.5)
+    descending = _names(page)
+    assert _status(page) == "showing 1–5 of 18"
+    assert descending == sorted(descending, reverse=True) and descending[0] == "Tom Phillips"
+
+    # the hostile name is text, in the table and its hover
+    page.get_by_role("button", name="last »").click()
+    page.wait_for_function("document.querySelector('.kgc-results .kgc-status').textContent.startsWith('showing 16–18')")
+    page.locator(".kgc-results th button", has_text="name").click()  # back to ascending: '<' sorts first
+    page.wait_for_function(f"document.querySelector('.kgc-results tbody').textContent.includes({json.dumps(CANARY)})")
+    assert page.locator(".kgc-results img").count() == 0
+
+    # the syntax error: a caret under the offending column, and the cell failed
+    page.wait_for_selector("text=unknown prefix 'nope:'", timeout=60_000)
+    error_text = page.locator(".jp-OutputArea-output", has_text="unknown prefix").last.inner_text()
+    assert "line 3, column 6: unknown prefix 'nope:'" in error_text
+    assert "  ?p nope:thing ?x }\n     ^" in error_text
+    page.screenshot(path=str(tmp_path / "lab.png"), full_page=True)
+    shutil.copy(tmp_path / "lab.png", lab["root"] / "lab.png")
+
+    # save, export with nbconvert, open the HTML: the first page is there, as text
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    for _ in range(60):
+        saved = nbformat.read(nb_path, as_version=4)
+        if saved.cells[1].get("outputs"):
+            break
+        time.sleep(0.5)
+    html_path = tmp_path / "magic.html"
+    subprocess.run([str(Path(sys.executable).parent / "jupyter"), "nbconvert", "--to", "html",
+                    str(nb_path), "--output", str(html_path)], check=True, capture_output=True, timeout=120)
+    exported = browser.new_page()
+    exported.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    exported.goto(html_path.as_uri())
+    exported.wait_for_selector(".kgc-results table")
+    assert exported.locator(".kgc-results .kgc-status").first.inner_text().strip() == "showing 1–5 of 18"
+    assert exported.locator(".kgc-results tbody tr").count() == 5
+    assert CANARY in exported.locator(".kgc-results tbody").first.inner_text()
+    assert exported.locator(".kgc-results img").count() == 0
+    exported.screenshot(path=str(lab["root"] / "export.png"), full_page=True)
+    assert dialogs == []
+
+
+def test_editor_widget_runs_with_shift_enter_and_marks_errors(lab, browser):
+    nb = new_notebook(cells=[new_code_cell(
+        f"from kg_connect import KnowledgeGraph\nfrom kg_connect.widgets import SparqlEditor\n"
+        f"kg = KnowledgeGraph().load({str(STORY)!r})\n"
+        "SparqlEditor(kg, 'SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name')")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(nb, lab["root"] / "editor.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # a workspace of its own, so the other test's notebook is not restored beside it
+    page.goto(f"{lab['base']}/lab/workspaces/editor/tree/editor.ipynb?token={lab['token']}")
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
+    time.sleep(2)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    editor = page.locator(".kgc-editor-input")
+    editor.wait_for(timeout=90_000)
+    assert page.locator(".kgc-editor-shade .kgc-tok-keyword", has_text="SELECT").count() >= 1  # highlighted
+
+    editor.click()
+    editor.press("Shift+Enter")
+    page.wait_for_selector(".kgc-results tbody tr", timeout=60_000)
+    assert page.locator(".kgc-results .kgc-status").first.inner_text().strip() == "showing 1–17 of 17"
+
+    editor.fill("SELECT ?name WHERE {\n  ?p foaf:name ?name .\n  ?p nope:x ?y }")
+    editor.press("Shift+Enter")
+    page.wait_for_selector(".kgc-editor-error >> text=unknown prefix 'nope:'", timeout=60_000)
+    assert "line 3, column 6" in page.locator(".kgc-editor-error").inner_text()
+    assert page.locator(".kgc-line-error").inner_text().strip() == "?p nope:x ?y }"
+
+    page.locator(".kgc-questions").select_option("event-attendees")
+    page.locator(".kgc-params input[name=event]").fill(
+        "https://w3id.org/kg-connect/examples/story/event/kent-camp")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_function("document.querySelector('.kgc-results .kgc-status')"
+                           " && document.querySelector('.kgc-results .kgc-status').textContent.includes('of 2')",
+                           timeout=60_000)
+    assert "Tom Phillips" in page.locator(".kgc-results tbody").inner_text()
+    assert page.locator(".kgc-history option").count() >= 3
+    page.screenshot(path=str(lab["root"] / "editor.png"), full_page=True)
