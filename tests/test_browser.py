@@ -52,11 +52,12 @@ def lab(tmp_path_factory):
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".run"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"), "JUPYTER_PLATFORM_DIRS": "1"}
     jupyter = Path(sys.executable).parent / "jupyter"
+    log = open(root / "lab.log", "wb")
     proc = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
          "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=open(root / "lab.log", "wb"))
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -66,10 +67,12 @@ def lab(tmp_path_factory):
             time.sleep(0.5)
     else:
         proc.kill()
+        log.close()
         pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
     yield {"root": root, "base": base, "token": token}
     proc.terminate()
     proc.wait(timeout=20)
+    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, STORY
+from conftest import STORY
 
 EXE = Path(sys.executable).parent / "kg-connect"
 
@@ -93,4 +93,3 @@ def test_info_on_the_story():
 def test_backend_option(person_file):
     out = run("--backend", "rdflib", "query", str(person_file), "-q", "ASK { ?s ?p ?o }")
     assert out.stdout.strip() == "yes"
-    assert DATA.is_dir()

@@ -96,3 +96,9 @@ def test_editor_runs_queries_shows_errors_and_keeps_history(story):
     editor._on_msg(editor.input, {"type": "ask", "name": "event-attendees",
                                   "params": {"event": "https://w3id.org/kg-connect/examples/story/event/kent-camp"}}, None)
     assert editor.results.payload["total"] == 2
+
+
+def test_editor_export_shows_the_query_as_escaped_text(story):
+    editor = SparqlEditor(story, 'SELECT * WHERE { ?s rdfs:label "</pre><script>alert(1)</script>" }')
+    html = editor._repr_mimebundle_()["text/html"]
+    assert "<script>" not in html and "&lt;/pre&gt;&lt;script&gt;" in html

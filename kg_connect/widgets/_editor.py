@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,16 @@ class SparqlEditor(ipywidgets.VBox):
 
     def __repr__(self) -> str:
         return f"<SparqlEditor over {self.graph!r}>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        if not data:
+            return data
+        data = dict(data)
+        # what an export shows without a kernel: the query, as text
+        data["text/html"] = ('<div class="kgc-editor-static"><em>SPARQL editor (needs a running kernel)</em>'
+                             f"<pre>{html.escape(self.input.query)}</pre></div>")
+        return data
 
     def run(self, query: str | None = None) -> None:
         """Run ``query`` (default: the editor's text) and show the results or the error."""
