@@ -148,6 +148,12 @@ def test_sparql_cell_in_jupyterlab_pages_sorts_shows_errors_and_exports(lab, bro
     page.wait_for_function(f"document.querySelector('.kgc-results tbody').textContent.includes({json.dumps(CANARY)})")
     assert page.locator(".kgc-results img").count() == 0
 
+    # CSV download of the whole result
+    with page.expect_download() as info:
+        page.get_by_role("button", name="⤓ CSV").first.click()
+    csv_lines = Path(info.value.path()).read_text().splitlines()
+    assert csv_lines[0] == "person,name" and len(csv_lines) == 19
+
     # the syntax error: a caret under the offending column, and the cell failed
     page.wait_for_selector("text=unknown prefix 'nope:'", timeout=60_000)
     error_text = page.locator(".jp-OutputArea-output", has_text="unknown prefix").last.inner_text()
