@@ -46,7 +46,9 @@ def test_wheel_ships_ontology_and_shapes(tmp_path):
     import zipfile
     names = zipfile.ZipFile(wheel).namelist()
     for f in ("kg_connect/ontology/kg_connect.ttl", "kg_connect/ontology/shapes.ttl",
-              "kg_connect/ontology/vocabularies.ttl", "kg_connect/ontology/README.md", "kg_connect/py.typed"):
+              "kg_connect/ontology/vocabularies.ttl", "kg_connect/ontology/README.md", "kg_connect/py.typed",
+              "kg_connect/queries/idea-trail.rq", "kg_connect/render/results.css",
+              "kg_connect/widgets/results.js", "kg_connect/widgets/editor.js", "kg_connect/widgets/editor.css"):
         assert f in names, f
     # a fresh venv with only the wheel; dependencies come from this venv's site-packages
     env_dir = tmp_path / "fresh"
@@ -65,7 +67,9 @@ def test_wheel_ships_ontology_and_shapes(tmp_path):
         print(len(ontology_graph()) > 400, len(shapes_graph()) > 200, (KGC.Idea, None, None) in ontology_graph())
         kg = KnowledgeGraph().load('<https://e.org/p> a <http://xmlns.com/foaf/0.1/Person> .')
         print(kg.validate().conforms)
+        from kg_connect.queries import catalogue
+        print(len(catalogue()) >= 10)
     """)
     out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "True", "True", "False"]
+    assert out.stdout.split() == ["True", "True", "True", "False", "True"]
