@@ -383,6 +383,9 @@ def _with_timeout(run: Callable[[float | None], RawResult], timeout: float, text
         try:
             outcome["result"] = run(deadline)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            # drop the frames here: they hold pyoxigraph objects that must die in this thread
+            exc.__traceback__ = None
+            exc.__context__ = None
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name="kg_connect-query", daemon=True)
