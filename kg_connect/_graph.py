@@ -8,9 +8,11 @@ import re
 import tempfile
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
@@ -18,7 +20,7 @@ from kg_connect._backends import Backend, RawResult, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
-from kg_connect._sparql import analyse, check_network, inject_values
+from kg_connect._sparql import analyse, check_network, inject_values, unknown_prefix
 from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
 from kg_connect.errors import KgConnectError, QueryError, QueryTimeout, SaveError
@@ -33,9 +35,16 @@ _LABEL_PROPERTIES = (
 )
 _LABEL_QUERY = """SELECT ?term ?p ?l WHERE {
   VALUES ?p { rdfs:label skos:prefLabel foaf:name schema:name }
-  ?term ?p ?l . FILTER(isLiteral(?l))
+  ?term ?p ?l . FILTER(isLiteral(?l) && STRLEN(STR(?l)) > 0)
 }"""
 _SERIALS = itertools.count()
+
+
+@lru_cache(maxsize=512)
+def _unknown_prefix(text: str, known: tuple[str, ...]) -> tuple[str, int, int] | None:
+    return unknown_prefix(text, set(known))
+
+
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -150,28 +159,36 @@ class KnowledgeGraph:
         N-Triples, RDF/XML, JSON-LD) get the union of all named graphs.
         """
         target = Path(path)
+        if target.is_symlink():  # write the file the link points to, keep the link
+            target = target.resolve()
+        if target.is_dir():
+            raise SaveError(f"{target} is a folder; give a file name such as {target / 'graph.ttl'}")
         try:
             fmt = resolve_format(format, target.name)
         except ValueError as exc:
             raise SaveError(str(exc)) from None
         if not target.parent.is_dir():
             raise SaveError(f"{target}: the folder {target.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        tmp: str | None = None
         try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as out:
                 self._backend.dump(out, fmt, self._used_prefixes())
                 out.flush()
                 os.fsync(out.fileno())
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             if isinstance(exc, (OSError, ValueError, SyntaxError)):
                 raise SaveError(f"{target}: {exc}") from exc
             raise
         return target
 
     def _used_prefixes(self) -> dict[str, str]:
-        return {p: ns for p, ns in self._namespaces.items() if p}
+        return dict(self._namespaces)
 
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the graph as an rdflib ``Dataset`` (named graphs kept)."""
@@ -205,16 +222,28 @@ class KnowledgeGraph:
                     f"parameter {name!r} cannot be bound: the query assigns ?{name} itself "
                     "(with AS or VALUES); rename one of them", text,
                 )
+            is_list = isinstance(value, (list, tuple, set, frozenset))
+            values = list(value) if is_list else [value]
             try:
-                if isinstance(value, (list, tuple, set, frozenset)):
-                    # serialised by pyoxigraph, whose constructors validate and escape
-                    lists[name] = [str(to_oxigraph(v)) for v in value] or ["UNDEF"]
-                else:
-                    to_oxigraph(value)  # validates IRIs and language tags the same way everywhere
-                    bound[name] = python_to_rdflib(value)
+                # serialised by pyoxigraph, whose constructors validate IRIs and escape literals
+                terms = [to_oxigraph(v) for v in values]
             except (TypeError, ValueError) as exc:
                 raise QueryError(f"parameter {name!r}: {exc}", text) from None
+            if any(isinstance(t, ox.BlankNode) for t in terms):
+                raise QueryError(f"parameter {name!r}: a blank node cannot be bound (in SPARQL a blank "
+                                 "node label is a new variable); give the node an IRI", text)
+            if is_list:
+                lists[name] = [str(t) for t in terms]  # an empty list matches nothing
+            else:
+                bound[name] = python_to_rdflib(value)
         return bound, lists
+
+    def _check_prefixes(self, text: str) -> None:
+        # the same answer on every backend (rdflib knows ~30 prefixes of its own), and a
+        # clearer one than Oxigraph gives for the most common typo
+        missing = _unknown_prefix(text, tuple(self._namespaces))
+        if missing:
+            raise QueryError(f"unknown prefix '{missing[0]}'", text, missing[1], missing[2])
 
     def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
               **params: Any) -> Results:
@@ -233,6 +262,9 @@ class KnowledgeGraph:
         scan = analyse(sparql)
         if not scan.form and scan.updates:
             raise QueryError("this is an update, not a query: use update()", sparql)
+        self._check_prefixes(sparql)
+        if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         bound, lists = self._bindings(sparql, params)
         text = inject_values(sparql, lists) if lists else sparql
         backend = self._backend
@@ -261,7 +293,10 @@ class KnowledgeGraph:
         """
         from kg_connect.queries import get
 
-        named = get(name)
+        try:
+            named = get(name)
+        except KeyError as exc:
+            raise QueryError(str(exc.args[0])) from None
         expected = {p.name: p for p in named.params}
         unknown = set(params) - set(expected)
         missing = set(expected) - set(params)
@@ -292,6 +327,7 @@ class KnowledgeGraph:
         ``allow_network=True``; ``params`` bind variables as in :meth:`query`.
         """
         check_network(sparql, allow_network, update=True)
+        self._check_prefixes(sparql)
         scan = analyse(sparql)
         if scan.form and not scan.updates:
             raise QueryError("this is a query, not an update: use query()", sparql)
@@ -396,3 +432,9 @@ def _with_timeout(run: Callable[[float | None], RawResult], timeout: float, text
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

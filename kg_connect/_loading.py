@@ -109,7 +109,13 @@ def _sniff(data: bytes) -> ox.RdfFormat:
 
 
 def _looks_like_path(text: str) -> bool:
-    return bool(text.strip()) and "\n" not in text and len(text) < 4096 and not text.lstrip().startswith(("@", "<", "{", "["))
+    """A string is a path if such a file exists, or if it is one line ending in an RDF suffix."""
+    if not text.strip() or "\n" in text or len(text) >= 4096:
+        return False
+    if os.path.exists(text):
+        return True
+    return not text.lstrip().startswith(("@", "<", "{", "[", "_:")) and \
+        Path(text).suffix.lower() in _SUFFIXES
 
 
 def open_source(source: SourceLike, format: str | None = None, base_iri: str | None = None) -> Source:
@@ -159,9 +165,8 @@ def open_source(source: SourceLike, format: str | None = None, base_iri: str | N
 
 
 def _needs_full_check(fmt: ox.RdfFormat, head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    return fmt == ox.RdfFormat.RDF_XML and b"<!DOCTYPE" in head
+    # RDF/XML is always read and checked whole: a DOCTYPE may sit after any amount of comments
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or fmt == ox.RdfFormat.RDF_XML
 
 
 def _check_bytes(src: Source) -> None:
@@ -199,6 +204,12 @@ def _check_xml_dtd(data: bytes, name: str) -> None:
     end = data.find(b"]>", start, start + _MAX_DTD)
     dtd = data[start:end if end >= 0 else start + _MAX_DTD]
     budget = 16 << 20
+    declared = len(re.findall(rb"<!ENTITY", data))
+    if declared != len(_ENTITY.findall(dtd)):
+        where = data.find(b"<!ENTITY")
+        line, col = _line_col(data, where)
+        raise LoadError("XML entity declaration refused: only simple text entities in the DOCTYPE "
+                        "are allowed", name, line, col)
     for match in _ENTITY.finditer(dtd):
         line, col = _line_col(data, start + match.start())
         ent = match.group(2).decode("utf-8", "replace")

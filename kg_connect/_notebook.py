@@ -87,8 +87,15 @@ def as_json(results: Results) -> Any:
 
 def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = None,
              display: str = "table", timeout: float | None = None,
-             allow_network: bool = False) -> tuple[Results, KnowledgeGraph]:
+             allow_network: bool = False, limit: int = 50, out: str | None = None,
+             ) -> tuple[Results, KnowledgeGraph]:
     """Check the options, find the graph, bind ``$`` variables and run the query."""
+    if limit < 1:
+        raise CellError(f"--limit must be at least 1, not {limit}")
+    if timeout is not None and timeout <= 0:
+        raise CellError(f"--timeout must be a positive number of seconds, not {timeout:g}")
+    if out is not None and not out.isidentifier():
+        raise CellError(f"-o {out!r} is not a Python variable name")
     if display not in DISPLAYS:
         raise CellError(f"unknown display {display!r}; expected one of: {', '.join(DISPLAYS)}")
     if display == "graph":

@@ -136,8 +136,36 @@ def find_token(text: str, token: str) -> tuple[int, int] | None:
 _OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 
 
-def query_error(exc: BaseException, text: str) -> QueryError:
-    """Translate an engine's syntax error into a :class:`QueryError` with line and column."""
+_PNAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.-]*)?:(?=[\w.-]|\s|[;,.)}\]]|$)")
+_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+
+
+def unknown_prefix(text: str, known: set[str] | dict[str, str]) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix is neither declared in ``text`` nor known.
+
+    >>> unknown_prefix("SELECT * { ?s zz:p ?o }", {"rdf"})
+    ('zz:', 1, 15)
+    """
+    blanked = analyse(text).blanked
+    declared = {p or "" for p in _DECLARED.findall(blanked)} | set(known)
+    for match in _PNAME.finditer(blanked):
+        prefix = match.group(1) or ""
+        if prefix not in declared:
+            line, col = _position(text, match.start())
+            return f"{prefix}:", line, col
+    return None
+
+
+def query_error(exc: BaseException, text: str, known: set[str] | dict[str, str] | None = None) -> QueryError:
+    """Translate an engine's syntax error into a :class:`QueryError` with line and column.
+
+    A prefix the query does not declare is the most common mistake and engines report it
+    poorly: it is looked for first.
+    """
+    if known is not None:
+        missing = unknown_prefix(text, known)
+        if missing:
+            return QueryError(f"unknown prefix '{missing[0]}'", text, missing[1], missing[2])
     message = str(exc).strip()
     line = column = None
     match = _OX_POSITION.search(message)
@@ -258,7 +286,9 @@ def inject_values(text: str, values: dict[str, list[str]]) -> str:
     'SELECT * WHERE { VALUES ?s { <http://e/a> <http://e/b> } ?s ?p ?o }'
     """
     at = values_position(text)
-    blocks = "".join(f" VALUES ?{name} {{ {' '.join(terms)} }}" for name, terms in values.items())
+    # an empty list matches nothing (rdflib fails on an empty VALUES and ignores FILTER(false))
+    blocks = "".join(f" VALUES ?{name} {{ {' '.join(terms)} }}" if terms else " FILTER(1 = 0)"
+                     for name, terms in values.items())
     return text[:at] + blocks + text[at:]
 
 

@@ -14,6 +14,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
+from kg_connect.errors import KgConnectError
+
 __all__ = ["KGC", "PREFIXES", "to_oxigraph", "to_rdflib"]
 
 KGC = Namespace("https://w3id.org/kg-connect/ns#")
@@ -69,7 +71,7 @@ def to_rdflib(term: Any) -> Any:
     if cls is ox.DefaultGraph:
         return None
     if cls is ox.Triple:
-        raise TypeError("RDF-star quoted triples are not supported")
+        raise KgConnectError(f"RDF 1.2 triple terms (<< ... >>) are not supported yet: {term}")
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 

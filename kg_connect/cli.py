@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from rdflib import BNode, Literal
+
 from kg_connect._graph import KnowledgeGraph
 from kg_connect._results import Results
 from kg_connect.errors import KgConnectError, LoadError, QueryError
@@ -34,14 +36,23 @@ def _table(results: Results, kg: KnowledgeGraph) -> str:
     if results.form in ("CONSTRUCT", "DESCRIBE"):
         graph = results.graph
         return graph.serialize(format="turtle") if graph is not None else ""
-    cells = [[("" if t is None else kg.qname(t) if not hasattr(t, "language") else str(t))
-              for t in row] for row in results.rows]
+    cells = [[_cell(t, kg) for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.vars)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(results.vars, widths)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
-    lines.append(f"({len(results):,} rows)")
+    lines.append(f"({len(results):,} row{'' if len(results) == 1 else 's'})")
     return "\n".join(lines)
+
+
+def _cell(term: object, kg: KnowledgeGraph) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        return str(term).replace("\n", "\\n")
+    return kg.qname(term)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -60,9 +71,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_query(args: argparse.Namespace) -> int:
     text = args.query
     if text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise KgConnectError(f"{text[1:]}: the query file is not UTF-8 ({exc.reason})") from None
     kg = _load(args.files, args.backend)
-    results = kg.query(text)
+    results = kg.query(text, allow_network=args.allow_network)
     if args.format == "csv":
         sys.stdout.write(results.to_csv())
     elif args.format == "json":
@@ -96,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-q", "--query", required=True, help="the query, or @file.rq")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--allow-network", action="store_true", help="permit SERVICE in the query")
     p.set_defaults(run=_cmd_query)
     p = sub.add_parser("info", help="count triples and instances by class")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -108,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except BrokenPipeError:  # e.g. piped into head: not an error
+        sys.stderr.close()
+        return 0
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -35,8 +35,8 @@ class SparqlMagic(Magics):
     @magic_arguments()
     @argument("-g", "--graph", help="the KnowledgeGraph variable to query (default: the newest one)")
     @argument("-o", "--out", help="store the Results object in this variable")
-    @argument("--limit", type=int, help="rows shown per page (default 50)")
-    @argument("--display", help="table, graph, raw or json (default table)")
+    @argument("--limit", type=int, help="rows shown per page (default: SparqlMagic.limit, 50)")
+    @argument("--display", help="table, raw or json (default table; graph arrives with the explorer)")
     @argument("--timeout", type=float, help="stop the query after this many seconds")
     @argument("--allow-network", action="store_true", help="permit SERVICE and LOAD")
     @argument("query", nargs="*", help="the query (line magic); in a cell, the cell body")
@@ -46,9 +46,10 @@ class SparqlMagic(Magics):
         args = parse_argstring(self.sparql, line)
         text = cell if cell is not None else " ".join(args.query)
         display = args.display or self.display
+        limit = args.limit if args.limit is not None else self.limit
         ns = self.shell.user_ns  # type: ignore[union-attr]
         try:
-            results, kg = run_cell(text, ns, graph=args.graph, display=display,
+            results, kg = run_cell(text, ns, graph=args.graph, display=display, limit=limit, out=args.out,
                                    timeout=args.timeout if args.timeout is not None else self.timeout,
                                    allow_network=args.allow_network or self.allow_network)
         except KgConnectError as exc:
@@ -63,7 +64,7 @@ class SparqlMagic(Magics):
             return JSON(as_json(results))
         from kg_connect.widgets import ResultsView
 
-        return ResultsView(results, kg, page_size=args.limit or self.limit)
+        return ResultsView(results, kg, page_size=limit)
 
 
 def load_ipython_extension(ipython: Any) -> None:

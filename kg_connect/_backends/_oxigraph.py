@@ -52,7 +52,9 @@ class OxigraphBackend:
         try:
             self.store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as exc:
-            raise LoadError(f"cannot open the store: {exc}", str(path)) from None
+            hint = ("it is open in another KnowledgeGraph, in this process or another: close() "
+                    "that one first" if "lock" in str(exc).lower() else str(exc))
+            raise LoadError(f"cannot open the store: {hint}", str(path)) from None
 
     def describe(self) -> str:
         return f"oxigraph {self.path}" if self.path else "oxigraph memory"
@@ -127,7 +129,10 @@ class OxigraphBackend:
         if fmt.supports_datasets:
             self.store.dump(out, fmt, prefixes=use_prefixes)
             return
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.store)
+        if next(iter(self.store.named_graphs()), None) is None:
+            triples: Any = (ox.Triple(q.subject, q.predicate, q.object) for q in self.store)
+        else:  # the union of all graphs, each triple once
+            triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.store)
         ox.serialize(triples, out, fmt, prefixes=use_prefixes)
 
     def close(self) -> None:

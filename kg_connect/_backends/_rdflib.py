@@ -7,36 +7,55 @@ safety as the default backend); queries and updates use rdflib's SPARQL engine.
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import IO, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
 import rdflib.plugins.sparql as rdflib_sparql
+from rdflib.plugins.sparql.processor import prepareQuery, prepareUpdate
 from rdflib.plugins.stores.auditable import AuditableStore
 
 from kg_connect._backends._base import Quad, RawResult, until
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import query_error
 from kg_connect._terms import python_to_rdflib, to_oxigraph, to_rdflib
-from kg_connect.errors import QueryError
+from kg_connect.errors import KgConnectError, QueryError
 
 __all__ = ["RdflibBackend"]
 
 _ERRORS = (SyntaxError, ValueError, TypeError, KeyError, AttributeError, LookupError)
 
 
+_SWITCH_LOCK = threading.Lock()
+_PARSE_LOCK = threading.Lock()
+_active = 0
+_saved: tuple[bool, bool] = (True, True)
+
+
 @contextlib.contextmanager
-def _sparql_switches(*, union: bool) -> Iterator[None]:
-    # rdflib fetches the IRIs named in FROM / FROM NAMED unless SPARQL_LOAD_GRAPHS is off.
-    # Updates must run against the default graph (as on Oxigraph): with the union as
-    # context graph, rdflib's INSERT DATA fails on a Dataset.
-    saved = rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union
+def _sparql_switches() -> Iterator[None]:
+    """rdflib's module switches, off while any of our queries runs (threads included).
+
+    SPARQL_LOAD_GRAPHS off: rdflib would fetch the IRIs named in FROM / FROM NAMED.
+    SPARQL_DEFAULT_GRAPH_UNION off: patterns match the default graph, as on Oxigraph
+    (and rdflib's INSERT DATA fails on a Dataset otherwise). The first query in saves the
+    user's values, the last one out restores them.
+    """
+    global _active, _saved
+    with _SWITCH_LOCK:
+        if _active == 0:
+            _saved = rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
+        _active += 1
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+        rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = False
     try:
         yield
     finally:
-        rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = saved
+        with _SWITCH_LOCK:
+            _active -= 1
+            if _active == 0:
+                rdflib_sparql.SPARQL_LOAD_GRAPHS, rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = _saved
 
 
 class _UndoableStore(AuditableStore):
@@ -68,14 +87,17 @@ class RdflibBackend:
 
     def load(self, source: Source) -> None:
         try:
-            parsed = list(ox.parse(**source.parser_input()))
-        except (SyntaxError, OSError, ValueError, MemoryError) as exc:
+            # blank nodes renamed per load, as Oxigraph does: _:x in two files are two nodes
+            parsed = list(ox.parse(**source.parser_input(), rename_blank_nodes=True))
+            quads = [
+                (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
+                 None if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
+                for q in parsed
+            ]
+        except (SyntaxError, OSError, ValueError, MemoryError, KgConnectError) as exc:
             raise as_load_error(exc, source) from None
-        self.add(
-            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
-             None if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
-            for q in parsed
-        )
+        del parsed
+        self.add(quads)
 
     def add(self, quads: Iterable[Quad]) -> None:
         self.dataset.addN(
@@ -87,8 +109,10 @@ class RdflibBackend:
               deadline: float | None = None) -> RawResult:
         init = {k: python_to_rdflib(v) for k, v in bindings.items()}
         try:
-            with _sparql_switches(union=False):
-                result = self.dataset.query(text, initNs=prefixes, initBindings=init)
+            with _PARSE_LOCK:  # pyparsing's caches are not thread-safe (timed-out queries run on)
+                prepared = prepareQuery(text, initNs=prefixes)
+            with _sparql_switches():
+                result = self.dataset.query(prepared, initBindings=init)
                 # rdflib evaluates lazily: materialise inside the guard
                 if result.type == "ASK":
                     return RawResult("ASK", boolean=bool(result.askAnswer))
@@ -109,8 +133,10 @@ class RdflibBackend:
         audited = _UndoableStore(self.dataset.store)
         view = rdflib.Dataset(store=audited, default_union=False)
         try:
-            with _sparql_switches(union=False):
-                view.update(text, initNs=prefixes, initBindings=init)
+            with _PARSE_LOCK:
+                prepared = prepareUpdate(text, initNs=prefixes)
+            with _sparql_switches():
+                view.update(prepared, initBindings=init)
         except Exception as exc:  # noqa: BLE001 - any failure must undo the partial update
             audited.rollback()
             raise query_error(exc, text) from None
@@ -133,8 +159,8 @@ class RdflibBackend:
                 for s, p, o, g in self.quads()
             )
         else:
-            items = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-                     for s, p, o, _ in self.quads())
+            items = dict.fromkeys(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+                                  for s, p, o, _ in self.quads())
         use_prefixes = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3) else None
         ox.serialize(items, out, fmt, prefixes=use_prefixes)
 

@@ -35,6 +35,8 @@ class ResultsView(anywidget.AnyWidget):
 
     def __init__(self, results: Results | None = None, graph: KnowledgeGraph | None = None, *,
                  page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
         super().__init__(**kwargs)
         self.results = results
         self.graph = graph
