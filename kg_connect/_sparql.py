@@ -75,9 +75,9 @@ _UPDATE_WORDS = re.compile(
 def analyse(text: str) -> Analysis:
     """Scan ``text`` once: its form, the variables it uses and assigns, update keywords.
 
-    >>> a = analyse("SELECT ?n WHERE { ?p <http://e/name> ?n BIND(1 AS ?k) }")
+    >>> a = analyse("SELECT ?n WHERE { ?p <http://e/name> ?n BIND(1 AS ?k) VALUES (?b $c) { (1 2) } }")
     >>> a.form, sorted(a.variables), sorted(a.assigned), a.updates
-    ('SELECT', ['k', 'n', 'p'], ['k'], False)
+    ('SELECT', ['b', 'c', 'k', 'n', 'p'], ['b', 'c', 'k'], False)
     """
     blanked = blank_literals(text)
     form = _FORM.search(blanked)
@@ -156,16 +156,8 @@ def unknown_prefix(text: str, known: set[str] | dict[str, str]) -> tuple[str, in
     return None
 
 
-def query_error(exc: BaseException, text: str, known: set[str] | dict[str, str] | None = None) -> QueryError:
-    """Translate an engine's syntax error into a :class:`QueryError` with line and column.
-
-    A prefix the query does not declare is the most common mistake and engines report it
-    poorly: it is looked for first.
-    """
-    if known is not None:
-        missing = unknown_prefix(text, known)
-        if missing:
-            return QueryError(f"unknown prefix '{missing[0]}'", text, missing[1], missing[2])
+def query_error(exc: BaseException, text: str) -> QueryError:
+    """Translate an engine's syntax error into a :class:`QueryError` with line and column."""
     message = str(exc).strip()
     line = column = None
     match = _OX_POSITION.search(message)
@@ -212,15 +204,6 @@ _BY_CLAUSE = re.compile(
     r"(?i)\b(?:GROUP|ORDER)\s+BY\b(.*?)(?=\b(?:HAVING|ORDER|LIMIT|OFFSET|VALUES)\b|[{}]|$)", re.S
 )
 _ASSIGNS = re.compile(r"(?i)\bAS\s+[?$](\w+)|\bVALUES\s*(\([^)]*\)|[?$]\w+)")
-
-
-def assigned_variables(text: str) -> set[str]:
-    """Variables the query gives values itself (``AS ?x``, ``VALUES ?x``).
-
-    >>> sorted(assigned_variables("SELECT (1 AS ?a) { VALUES (?b $c) { (1 2) } }"))
-    ['a', 'b', 'c']
-    """
-    return set(analyse(text).assigned)
 
 
 _DOLLAR = re.compile(r"\$\{\s*([A-Za-z_]\w*)\s*\}|\$([A-Za-z_]\w*)")
@@ -299,7 +282,7 @@ def substitute(text: str, values: dict[str, str]) -> str:
     outside the SELECT projection). ``values`` must hold terms serialised by pyoxigraph
     (``str(term)``), whose constructors validate IRIs and escape literals, so a value
     can never change the structure of the query. In GROUP BY / ORDER BY the term is
-    parenthesised. Callers refuse variables the query assigns (:func:`assigned_variables`).
+    parenthesised. Callers refuse variables the query assigns (``analyse(text).assigned``).
 
     >>> substitute('INSERT { ?s <http://e/p> "?s" } WHERE { }', {"s": "<http://e/a>"})
     'INSERT { <http://e/a> <http://e/p> "?s" } WHERE { }'
