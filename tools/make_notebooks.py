@@ -134,11 +134,13 @@ and typed parameters."""),
 
 for q in catalogue():
     print(f"{q.name:24} {q.title}  ({', '.join(p.name + ': ' + p.type for p in q.params) or 'no parameters'})")"""),
-    new_code_cell("""kg.ask_named("idea-trail", idea=STORY + "idea/social-app-store").to_dataframe()"""),
+    new_code_cell("""from kg_connect.widgets import ResultsView
+
+ResultsView(kg.ask_named("idea-trail", idea=STORY + "idea/social-app-store"), kg)"""),
     new_code_cell("""# who has no recorded contact with the social app store? (open world: no record, not proof)
-kg.ask_named("groups-without-contact", idea=STORY + "idea/social-app-store").to_dataframe()"""),
+ResultsView(kg.ask_named("groups-without-contact", idea=STORY + "idea/social-app-store"), kg)"""),
     new_code_cell("""# candidates for an introduction
-kg.ask_named("shared-ideas-never-met").to_dataframe()"""),
+ResultsView(kg.ask_named("shared-ideas-never-met"), kg)"""),
     new_markdown_cell("""## Other displays
 
 `--display raw` shows the W3C SPARQL JSON (or Turtle for CONSTRUCT), `--display json` a JSON

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["cell", "page", "results_html", "sort_order"]
 
 PAGE_SIZE = 50
+# datatypes whose values speak for themselves: not labelled in cells
+_PLAIN_TYPES = frozenset({XSD.string, XSD.integer, XSD.decimal, XSD.double, XSD.boolean})
 
 
 def cell(term: Any, graph: KnowledgeGraph, labels: dict[Any, str]) -> dict[str, str]:
@@ -35,7 +37,7 @@ def cell(term: Any, graph: KnowledgeGraph, labels: dict[Any, str]) -> dict[str, 
         return {"t": "bnode", "v": f"_:{term}"}
     if isinstance(term, Literal):
         meta = f"@{term.language}" if term.language else ""
-        if term.datatype is not None and term.datatype != XSD.string:
+        if term.datatype is not None and term.datatype not in _PLAIN_TYPES:
             meta = graph.qname(term.datatype)
         return {"t": "literal", "v": str(term), "m": meta} if meta else {"t": "literal", "v": str(term)}
     return {"t": "literal", "v": str(term)}
