@@ -174,7 +174,7 @@ class KnowledgeGraph:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as out:
-                self._backend.dump(out, fmt, self._used_prefixes())
+                self._backend.dump(out, fmt, self._namespaces)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, mode)
@@ -187,13 +187,10 @@ class KnowledgeGraph:
             raise
         return target
 
-    def _used_prefixes(self) -> dict[str, str]:
-        return dict(self._namespaces)
-
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the graph as an rdflib ``Dataset`` (named graphs kept)."""
         ds = rdflib.Dataset()
-        for prefix, ns in self._used_prefixes().items():
+        for prefix, ns in self._namespaces.items():
             ds.bind(prefix, ns, override=True)
         ds.addN(
             (s, p, o, ds.default_graph if g is None else ds.graph(g))
@@ -252,7 +249,8 @@ class KnowledgeGraph:
         Patterns match the default graph; data loaded from TriG or N-Quads into named
         graphs is reached with ``GRAPH ?g { ... }`` (standard SPARQL dataset semantics).
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
-        ``year=2011``): they are never pasted into the text as strings. A list binds the
+        ``year=2011``): never formatted from strings — each value is checked and escaped as
+        an RDF term (see docs/decisions.md). A list binds the
         variable to each of its values (as ``VALUES``). The prefixes in
         :data:`kg_connect.PREFIXES` are predeclared. ``SERVICE`` is refused unless
         ``allow_network=True``. A malformed query raises :class:`~kg_connect.QueryError`

@@ -2,7 +2,9 @@
 
 The text is scanned once with strings, IRIs and comments blanked out (same length,
 so positions stay true) to find the query form, refuse SERVICE and LOAD, and
-locate a prefixed name. Nothing here builds SPARQL from data.
+locate a prefixed name. Where a value must stand in the text (updates, variables
+pyoxigraph cannot bind, list parameters), only terms serialised by pyoxigraph are
+inserted: its constructors validate IRIs and escape literals.
 """
 
 from __future__ import annotations
