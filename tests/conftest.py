@@ -11,10 +11,11 @@ import pytest
 from kg_connect import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
 STORY = EXAMPLES / "data" / "story.ttl"
+W3C = DATA / "w3c"
+SWDF = EXAMPLES / "data" / "swdf"
 
 _LOCAL = ("127.", "::1", "localhost")
 _blocked: list[object] = []
@@ -61,12 +62,3 @@ def kg(backend) -> KnowledgeGraph:
 @pytest.fixture
 def story(backend) -> KnowledgeGraph:
     return KnowledgeGraph(backend=backend).load(STORY)
-
-
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: the shared data must sit beside the checkout")
-    return SHARED
-
-

@@ -73,3 +73,19 @@ def test_wheel_ships_ontology_and_shapes(tmp_path):
     out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True", "True", "False", "True"]
+
+
+def test_the_repository_stands_alone():
+    """No tracked file refers to data beside the checkout: a bare clone has all it needs."""
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    files = listed.stdout.split() if listed.returncode == 0 else [
+        str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    offenders = []
+    for name in files:
+        path = ROOT / name
+        if not path.is_file() or path.suffix in (".gz", ".zip", ".png"):
+            continue
+        text = path.read_bytes()
+        if b"../" + b"shared" in text or b'parent / "' + b'shared"' in text:
+            offenders.append(name)
+    assert offenders == [], offenders

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED
+from conftest import SWDF
 from kg_connect import KnowledgeGraph
-
-SWDF = SHARED / "data" / "swdf"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from conftest import SHARED
+from conftest import W3C
 from kg_connect import KnowledgeGraph, LoadError
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -26,7 +26,7 @@ SEED = "<https://example.org/seed> <https://example.org/p> \"kept\" .\n"
 def _entries() -> list:
     cases = []
     for suite, (fmt, base) in SUITES.items():
-        folder = SHARED / "data" / "w3c-rdf-tests" / suite
+        folder = W3C / suite
         manifest = folder / "manifest.ttl"
         if not manifest.exists():
             cases.append(pytest.param(suite, None, None, None, fmt, base, id=f"{suite}-missing"))
@@ -50,7 +50,7 @@ def _entries() -> list:
 
 @pytest.mark.parametrize("suite,kind,action,result,fmt,base", _entries())
 def test_w3c(suite, kind, action, result, fmt, base, backend):
-    assert action is not None, f"the W3C suite {suite} is missing from {SHARED}"
+    assert action is not None, f"the W3C suite {suite} is missing from {W3C}"
     iri = base + action.name
     kg = KnowledgeGraph(backend=backend).load(SEED)
     if "Negative" in kind:
