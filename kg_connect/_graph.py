@@ -8,7 +8,6 @@ import re
 import tempfile
 import threading
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -20,8 +19,8 @@ from kg_connect._backends import Backend, RawResult, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
-from kg_connect._sparql import analyse, check_network, inject_values, unknown_prefix
-from kg_connect._terms import PREFIXES, python_to_rdflib, to_oxigraph
+from kg_connect._sparql import Analysis, Bound, analyse, bind_values, check, substitute
+from kg_connect._terms import PREFIXES, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
 from kg_connect.errors import KgConnectError, QueryError, QueryTimeout, SaveError
 
@@ -38,11 +37,6 @@ _LABEL_QUERY = """SELECT ?term ?p ?l WHERE {
   ?term ?p ?l . FILTER(isLiteral(?l) && STRLEN(STR(?l)) > 0)
 }"""
 _SERIALS = itertools.count()
-
-
-@lru_cache(maxsize=512)
-def _unknown_prefix(text: str, known: tuple[str, ...]) -> tuple[str, int, int] | None:
-    return unknown_prefix(text, set(known))
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -199,13 +193,11 @@ class KnowledgeGraph:
         return ds
 
     # ------------------------------------------------------------------ SPARQL
-    def _bindings(self, text: str, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-        """Check parameters; return scalar bindings and list bindings (serialised terms)."""
-        if not params:
-            return {}, {}
-        scan = analyse(text)
-        bound: dict[str, Any] = {}
-        lists: dict[str, list[str]] = {}
+    def _parameters(self, scan: Analysis, params: dict[str, Any]) -> dict[str, list[Any]]:
+        """Check parameters against what the text holds; return each as a list of
+        pyoxigraph terms (one value is a list of one)."""
+        text = scan.text
+        out: dict[str, list[Any]] = {}
         for name, value in params.items():
             if not _NAME.match(name):
                 raise QueryError(f"parameter name {name!r} is not a SPARQL variable name", text)
@@ -219,8 +211,7 @@ class KnowledgeGraph:
                     f"parameter {name!r} cannot be bound: the query assigns ?{name} itself "
                     "(with AS or VALUES); rename one of them", text,
                 )
-            is_list = isinstance(value, (list, tuple, set, frozenset))
-            values = list(value) if is_list else [value]
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
             try:
                 # serialised by pyoxigraph, whose constructors validate IRIs and escape literals
                 terms = [to_oxigraph(v) for v in values]
@@ -229,55 +220,74 @@ class KnowledgeGraph:
             if any(isinstance(t, ox.BlankNode) for t in terms):
                 raise QueryError(f"parameter {name!r}: a blank node cannot be bound (in SPARQL a blank "
                                  "node label is a new variable); give the node an IRI", text)
-            if is_list:
-                lists[name] = [str(t) for t in terms]  # an empty list matches nothing
-            else:
-                bound[name] = python_to_rdflib(value)
-        return bound, lists
+            out[name] = terms
+        return out
 
-    def _check_prefixes(self, text: str) -> None:
-        # the same answer on every backend (rdflib knows ~30 prefixes of its own), and a
-        # clearer one than Oxigraph gives for the most common typo
-        missing = _unknown_prefix(text, tuple(self._namespaces))
-        if missing:
-            raise QueryError(f"unknown prefix '{missing[0]}'", text, missing[1], missing[2])
+    def _check(self, sparql: str, kind: str, allow_network: bool, base_iri: str | None) -> Analysis:
+        if not isinstance(sparql, str):
+            raise TypeError(f"the {kind} must be a str, not {type(sparql).__name__}")
+        scan = analyse(sparql)
+        check(scan, kind=kind, prefixes=self._namespaces, allow_network=allow_network, base_iri=base_iri)
+        return scan
+
+    def parse(self, sparql: str, *, base_iri: str | None = None, allow_network: bool = False) -> Analysis:
+        """Check a query or update without running it; return what its text holds.
+
+        Raises :class:`~kg_connect.QueryError` (line, column) for whatever :meth:`query` or
+        :meth:`update` would refuse before running: syntax, unknown prefixes, relative IRIs
+        without a base, SERVICE/LOAD without ``allow_network``, an empty text. The answer
+        has ``kind`` (``query`` or ``update``), ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE),
+        ``variables``, ``assigned``, ``prefixes_used``, ``network`` and ``relative_iris``.
+
+        >>> KnowledgeGraph().parse("SELECT ?name WHERE { ?p foaf:name ?name }").form
+        'SELECT'
+        """
+        kind = "update" if analyse(sparql).kind == "update" else "query"
+        scan = self._check(sparql, kind, allow_network, base_iri)
+        self._backend.parse(sparql, kind=kind, prefixes=self._namespaces, base_iri=base_iri)
+        return scan
 
     def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
-              **params: Any) -> Results:
+              base_iri: str | None = None, **params: Any) -> Results:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-        Patterns match the default graph; data loaded from TriG or N-Quads into named
-        graphs is reached with ``GRAPH ?g { ... }`` (standard SPARQL dataset semantics).
+        Patterns match the default graph; data loaded into named graphs (``load(...,
+        graph=)``, TriG, N-Quads) is reached with ``GRAPH ?g { ... }`` (standard SPARQL
+        dataset semantics). The prefixes in :attr:`namespaces` are predeclared.
+
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
-        ``year=2011``): never formatted from strings — each value is checked and escaped as
-        an RDF term (see docs/decisions.md). A list binds the
-        variable to each of its values (as ``VALUES``). The prefixes in
-        :data:`kg_connect.PREFIXES` are predeclared. ``SERVICE`` is refused unless
-        ``allow_network=True``. A malformed query raises :class:`~kg_connect.QueryError`
-        with line and column; past ``timeout`` seconds, :class:`~kg_connect.QueryTimeout`.
+        ``year=2011``), never formatted from strings: each value is checked and escaped as an
+        RDF term and joins the query as ``VALUES ?who { ... }`` at the start of its WHERE
+        group. A list binds the variable to each of its values; one value means the same as a
+        list of one (see docs/decisions.md). ``base_iri`` resolves relative IRIs in the
+        query; without it (or a BASE in the query) a relative IRI is an error. ``SERVICE``
+        is refused unless ``allow_network=True``. A malformed query raises
+        :class:`~kg_connect.QueryError` with line and column; past ``timeout`` seconds,
+        :class:`~kg_connect.QueryTimeout`.
         """
-        check_network(sparql, allow_network)
-        scan = analyse(sparql)
-        if not scan.form and scan.updates:
-            raise QueryError("this is an update, not a query: use update()", sparql)
-        self._check_prefixes(sparql)
         if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-        bound, lists = self._bindings(sparql, params)
-        text = inject_values(sparql, lists) if lists else sparql
+        scan = self._check(sparql, "query", allow_network, base_iri)
+        terms = self._parameters(scan, params) if params else {}
+        bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
+            else Bound(sparql)
+        raw = self._run(lambda backend, deadline: backend.query(
+            bound.text, prefixes=self._namespaces, base_iri=base_iri, form=scan.form, deadline=deadline),
+            bound, sparql, timeout)
+        return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
+                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
+
+    def _run(self, call: Callable[[Backend, float | None], RawResult], bound: Bound, sparql: str,
+             timeout: float | None) -> RawResult:
         backend = self._backend
 
         def run(deadline: float | None) -> RawResult:
             try:
-                return backend.query(text, self._namespaces, bound, scan.form or "SELECT", deadline)
+                return call(backend, deadline)
             except QueryError as exc:
-                if text is not sparql:  # report positions in the caller's text
-                    raise QueryError(exc.reason, sparql, exc.line, exc.column) from None
-                raise
+                raise _in_callers_text(exc, bound, sparql) from None
 
-        raw = run(None) if timeout is None else _with_timeout(run, timeout, sparql)
-        return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
-                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
+        return run(None) if timeout is None else _with_timeout(run, timeout, sparql)
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.
@@ -318,22 +328,29 @@ class KnowledgeGraph:
             return Literal(value, datatype=rdflib.XSD.date)
         return value
 
-    def update(self, sparql: str, *, allow_network: bool = False, **params: Any) -> None:
+    def update(self, sparql: str, *, allow_network: bool = False, base_iri: str | None = None,
+               **params: Any) -> None:
         """Run a SPARQL update (INSERT/DELETE DATA, DELETE/INSERT WHERE, CLEAR, ...), atomically.
 
         On any error nothing is changed. ``LOAD`` and ``SERVICE`` are refused unless
-        ``allow_network=True``; ``params`` bind variables as in :meth:`query`.
+        ``allow_network=True``. ``params`` bind variables to terms as in :meth:`query`, one
+        value each: in an update the term stands wherever the variable does, templates
+        included.
         """
-        check_network(sparql, allow_network, update=True)
-        self._check_prefixes(sparql)
-        scan = analyse(sparql)
-        if scan.form and not scan.updates:
-            raise QueryError("this is a query, not an update: use query()", sparql)
+        scan = self._check(sparql, "update", allow_network, base_iri)
+        terms = self._parameters(scan, params) if params else {}
+        for name, values in terms.items():
+            if len(values) != 1 or isinstance(params[name], (list, tuple, set, frozenset)):
+                raise QueryError(f"parameter {name!r}: list parameters are for queries; bind one value "
+                                 "per update", sparql)
+        text = substitute(scan, {k: str(v[0]) for k, v in terms.items()}) if terms else sparql
         self._size = None
-        bound, lists = self._bindings(sparql, params)
-        if lists:
-            raise QueryError("list parameters are for queries; bind one value per update", sparql)
-        self._backend.update(sparql, self._namespaces, bound)
+        try:
+            self._backend.update(text, prefixes=self._namespaces, base_iri=base_iri)
+        except QueryError as exc:
+            if text is sparql:
+                raise
+            raise QueryError(exc.reason, sparql) from None
 
     # ------------------------------------------------------------------ meaning
     def validate(self, shapes: rdflib.Graph | None = None) -> ValidationReport:
@@ -401,6 +418,16 @@ class KnowledgeGraph:
         if match[1]:
             return f"{match[0]}:{text[len(match[1]):]}"
         return text
+
+
+def _in_callers_text(exc: QueryError, bound: Bound, sparql: str) -> QueryError:
+    """An engine error about the text it ran, with its position in the caller's text."""
+    if bound.text is sparql or exc.line is None or exc.column is None:
+        return exc if exc.query == sparql else QueryError(exc.reason, sparql, exc.line, exc.column)
+    lines = bound.text.split("\n")
+    offset = sum(len(line) + 1 for line in lines[:exc.line - 1]) + exc.column - 1
+    line, column = analyse(sparql).position(bound.original_offset(offset))
+    return QueryError(exc.reason, sparql, line, column)
 
 
 def _with_timeout(run: Callable[[float | None], RawResult], timeout: float, text: str) -> RawResult:

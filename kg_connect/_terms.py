@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import logging
+import sys
 from typing import Any
 
 import pyoxigraph as ox
@@ -43,10 +45,31 @@ _XSD_STRING = str(XSD.string)
 _OX_XSD_STRING = ox.NamedNode(_XSD_STRING)
 
 
+class _IllTypedFromUs(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it is handed ("Failed to convert
+    Literal lexical form to value"). When the literal comes through kg_connect the term is
+    kept as it is (``Literal.ill_typed``) and validation reports it with its focus node, so
+    the traceback is dropped; rdflib's own calls are left alone. Runs only when rdflib logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Failed to convert Literal lexical form"):
+            return True
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_globals.get("__name__", "").startswith("kg_connect."):
+                return False
+            frame = frame.f_back  # type: ignore[assignment]
+        return True
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedFromUs())
+
+
 def to_rdflib(term: Any) -> Any:
     """Convert a pyoxigraph term to the equivalent rdflib term.
 
-    Plain literals come back without a datatype, as rdflib writes them.
+    Plain literals come back without a datatype, as rdflib writes them. Lexical forms are
+    kept exactly (rdflib's normalisation would turn ``"1"^^xsd:float`` into ``"1.0"``).
 
     >>> to_rdflib(ox.Literal("x"))
     rdflib.term.Literal('x')
@@ -65,7 +88,7 @@ def to_rdflib(term: Any) -> Any:
         dt = term.datatype.value
         if dt == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
     if cls is ox.BlankNode:
         return BNode(term.value)
     if cls is ox.DefaultGraph:

@@ -34,7 +34,19 @@ __all__ = [
 
 
 class KgConnectError(Exception):
-    """Base class of every error raised by kg_connect."""
+    """Base class of every error raised by kg_connect.
+
+    ``for_cli()`` gives the message with advice in command-line terms (``--allow-network``
+    rather than ``allow_network=True``) where the two differ.
+    """
+
+    def __init__(self, *args: object, cli: str | None = None) -> None:
+        super().__init__(*args)
+        self._cli = cli
+
+    def for_cli(self) -> str:
+        """The message as the command line shows it."""
+        return self._cli if getattr(self, "_cli", None) else str(self)
 
 
 class LoadError(KgConnectError):
@@ -52,7 +64,7 @@ class LoadError(KgConnectError):
 
     def __init__(
         self, reason: str, source: str = "<string>", line: int | None = None,
-        column: int | None = None,
+        column: int | None = None, *, cli: str | None = None,
     ) -> None:
         self.reason = reason
         self.source = source
@@ -63,7 +75,7 @@ class LoadError(KgConnectError):
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {reason}", cli=f"{where}: {cli}" if cli else None)
 
 
 class QueryError(KgConnectError):
@@ -81,14 +93,14 @@ class QueryError(KgConnectError):
 
     def __init__(
         self, reason: str, query: str = "", line: int | None = None,
-        column: int | None = None,
+        column: int | None = None, *, cli: str | None = None,
     ) -> None:
         self.reason = reason
         self.query = query
         self.line = line
         self.column = column
         where = f"line {line}, column {column}: " if line is not None else ""
-        super().__init__(f"{where}{reason}")
+        super().__init__(f"{where}{reason}", cli=f"{where}{cli}" if cli else None)
 
     def pointer(self) -> str:
         """The offending query line with a caret under the column (empty if unknown)."""

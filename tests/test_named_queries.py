@@ -51,8 +51,8 @@ def test_idea_trail_of_the_social_app_store(story):
     # Manchester (ABCD conference, where David met Corrina and Andy) -> Kent camp, carried by David
     rows = table(story.ask_named("idea-trail", idea=P("idea/social-app-store")), story)
     assert [(r[0], r[1], r[2], r[3], r[5]) for r in rows] == [
-        ("2011-11-18T12:45:00+00:00", "event:abcd-conference", "kgc:discussed", "person:david-wilcox", None),
-        ("2011-11-25T14:00:00+00:00", "event:kent-camp", "kgc:discussed", "person:david-wilcox",
+        ("2011-11-18T12:45:00Z", "event:abcd-conference", "kgc:discussed", "person:david-wilcox", None),
+        ("2011-11-25T14:00:00Z", "event:kent-camp", "kgc:discussed", "person:david-wilcox",
          "event:abcd-conference"),
     ]
     assert rows[1][4] in ("report:sociable-events", "report:sociable-events-personal")
@@ -78,7 +78,7 @@ def test_idea_trail_of_peer_to_peer_sharing(story):
 def test_idea_origin(story):
     rows = table(story.ask_named("idea-origin", idea=P("idea/strategic-opportunism")), story)
     assert [r[:3] for r in rows] == [
-        ("event:localism-conference", "2011-11-03T12:00:00+00:00", "person:james-derounian")]
+        ("event:localism-conference", "2011-11-03T12:00:00Z", "person:james-derounian")]
     ties = table(story.ask_named("idea-origin", idea=P("idea/peer-to-peer-sharing")), story)
     assert [r[2] for r in ties] == ["person:peter-wanless", "person:toby-blume"]
 

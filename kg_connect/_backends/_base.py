@@ -1,9 +1,10 @@
 """The small interface every store behind a ``KnowledgeGraph`` implements.
 
 A backend speaks rdflib terms at its edges and raises only kg_connect errors:
-``LoadError`` from ``load``, ``QueryError`` from ``query``/``update``. Loads and
-updates are atomic. Prefixes and parameter bindings are passed separately from
-the query text; a backend never pastes a parameter into text it did not check.
+``LoadError`` from ``load``, ``QueryError`` from ``query``/``update``/``parse``. Loads
+and updates are atomic. The graph has checked the text (``_sparql.check``) and written
+any parameters into it as escaped terms before a backend sees it; prefixes and the base
+IRI are passed beside it.
 """
 
 from __future__ import annotations
@@ -61,16 +62,15 @@ class Backend(Protocol):
     def add(self, quads: Iterable[Quad]) -> None:
         """Add quads given in rdflib terms."""
 
-    def query(
-        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
-        deadline: float | None = None,
-    ) -> RawResult:
-        """Run a SPARQL query (``form`` is its form, as found by ``_sparql.query_form``)."""
+    def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+              deadline: float | None = None) -> RawResult:
+        """Run a SPARQL query (``form`` is its form, as ``_sparql.analyse`` found it)."""
 
-    def update(
-        self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]
-    ) -> None:
+    def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
         """Run a SPARQL update, all of it or nothing."""
+
+    def parse(self, text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+        """Check the syntax of a query or update (``kind``) with this backend's engine."""
 
     def quads(self) -> Iterator[Quad]:
         """Every quad in rdflib terms."""

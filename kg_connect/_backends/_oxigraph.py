@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -11,14 +10,13 @@ import pyoxigraph as ox
 
 from kg_connect._backends._base import Quad, RawResult, until
 from kg_connect._loading import Source, as_load_error
-from kg_connect._sparql import query_error, substitute
+from kg_connect._sparql import analyse, query_error
 from kg_connect._terms import to_oxigraph, to_rdflib
 from kg_connect.errors import LoadError, QueryError
 
 __all__ = ["OxigraphBackend"]
 
 _DEFAULT = ox.DefaultGraph()
-_NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
 _PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3)
 
 
@@ -28,6 +26,24 @@ def _quad_to_rdflib(q: ox.Quad) -> Quad:
         to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
         None if isinstance(g, ox.DefaultGraph) else to_rdflib(g),
     )
+
+
+def parse_with_oxigraph(text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+    """Check syntax with Oxigraph's parser: the text is prepared against an empty store and
+    not evaluated (queries evaluate lazily). Texts that would touch the network on an empty
+    store (LOAD; SERVICE in ASK) are left to the run itself."""
+    scan = analyse(text)
+    if scan.network and (kind == "update" or scan.form == "ASK"):
+        return
+    try:
+        if kind == "update":
+            ox.Store().update(text, prefixes=prefixes, base_iri=base_iri)
+        else:
+            ox.Store().query(text, prefixes=prefixes, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise query_error(exc, text) from None
+    except (OSError, RuntimeError):
+        pass  # not a syntax problem: the run will report it
 
 
 def _materialise(result: Any, form: str, deadline: float | None) -> RawResult:
@@ -75,48 +91,30 @@ class OxigraphBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
+    def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
               deadline: float | None = None) -> RawResult:
-        native = {k: to_oxigraph(v) for k, v in bindings.items()}
-        textual: dict[str, str] = {}
-        while True:
-            run = substitute(text, textual) if textual else text
-            try:
-                result = self.store.query(
-                    run, prefixes=prefixes, use_default_graph_as_union=False,
-                    substitutions={ox.Variable(k): v for k, v in native.items()} or None,
-                )
-                break
-            except SyntaxError as exc:
-                raise query_error(exc, text) from None
-            except RuntimeError as exc:
-                # pyoxigraph binds natively only variables of the SELECT projection;
-                # the others are substituted as escaped terms (see _sparql.substitute).
-                missing = _NOT_PROJECTED.search(str(exc))
-                if not missing or missing.group(1) not in native:
-                    raise QueryError(f"query failed: {exc}", text) from None
-                textual[missing.group(1)] = str(native.pop(missing.group(1)))
-            except OSError as exc:
-                raise QueryError(f"query failed: {exc}", text) from None
+        try:
+            result = self.store.query(text, prefixes=prefixes, base_iri=base_iri,
+                                      use_default_graph_as_union=False)
+        except SyntaxError as exc:
+            raise query_error(exc, text) from None
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}", text) from None
         try:
             return _materialise(result, form, deadline)
-        except OSError as exc:  # evaluation is lazy: SERVICE fails while rows are read
+        except (OSError, RuntimeError) as exc:  # evaluation is lazy: SERVICE fails while rows are read
             raise QueryError(f"query failed: {exc}", text) from None
 
-    def update(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> None:
-        # pyoxigraph's update API takes no bindings: pyoxigraph-serialised terms stand in
-        # for the variable tokens (see _sparql.substitute).
-        terms = {k: to_oxigraph(v) for k, v in bindings.items()}
-        for key, term in terms.items():
-            if isinstance(term, ox.BlankNode):
-                raise QueryError(f"parameter {key!r}: a blank node cannot be bound in an update", text)
-        run = substitute(text, {k: str(t) for k, t in terms.items()}) if terms else text
+    def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
         try:
-            self.store.update(run, prefixes=prefixes)
+            self.store.update(text, prefixes=prefixes, base_iri=base_iri)
         except SyntaxError as exc:
             raise query_error(exc, text) from None
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"update failed: {exc}", text) from None
+
+    def parse(self, text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+        parse_with_oxigraph(text, kind=kind, prefixes=prefixes, base_iri=base_iri)
 
     def quads(self) -> Iterator[Quad]:
         return map(_quad_to_rdflib, self.store)

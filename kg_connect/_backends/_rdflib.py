@@ -15,8 +15,10 @@ import rdflib
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib.plugins.sparql.processor import prepareQuery, prepareUpdate
 from rdflib.plugins.stores.auditable import AuditableStore
+from rdflib.term import Node
 
 from kg_connect._backends._base import Quad, RawResult, until
+from kg_connect._backends._oxigraph import parse_with_oxigraph
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import query_error
 from kg_connect._terms import python_to_rdflib, to_oxigraph, to_rdflib
@@ -71,6 +73,12 @@ class _UndoableStore(AuditableStore):
         self.store.remove_graph(graph)
 
 
+def _terms(row: Any) -> tuple[Any, ...]:
+    """rdflib's engine can hand back Python values (COALESCE of a string, say): make every
+    cell an RDF term."""
+    return tuple(v if v is None or isinstance(v, Node) else python_to_rdflib(v) for v in row)
+
+
 class RdflibBackend:
     """An ``rdflib.Dataset``; queries see its default graph, named graphs through GRAPH."""
 
@@ -105,14 +113,14 @@ class RdflibBackend:
             for s, p, o, g in quads
         )
 
-    def query(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any], form: str = "SELECT",
+    def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
               deadline: float | None = None) -> RawResult:
-        init = {k: python_to_rdflib(v) for k, v in bindings.items()}
+        parse_with_oxigraph(text, kind="query", prefixes=prefixes, base_iri=base_iri)  # the same syntax everywhere
         try:
             with _PARSE_LOCK:  # pyparsing's caches are not thread-safe (timed-out queries run on)
-                prepared = prepareQuery(text, initNs=prefixes)
+                prepared = prepareQuery(text, initNs=prefixes, base=base_iri)
             with _sparql_switches():
-                result = self.dataset.query(prepared, initBindings=init)
+                result = self.dataset.query(prepared)
                 # rdflib evaluates lazily: materialise inside the guard
                 if result.type == "ASK":
                     return RawResult("ASK", boolean=bool(result.askAnswer))
@@ -121,24 +129,35 @@ class RdflibBackend:
                     triples = list(until(graph, deadline)) if graph is not None else []
                     return RawResult(form if form in ("CONSTRUCT", "DESCRIBE") else result.type, triples=triples)
                 names = [str(v) for v in result.vars or []]
-                rows = [tuple(row) for row in until(result, deadline)]  # type: ignore[arg-type]
+                rows = [_terms(row) for row in until(result, deadline)]  # type: ignore[arg-type]
         except QueryError:  # includes QueryTimeout
             raise
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
             raise query_error(exc, text) from None
         return RawResult("SELECT", vars=names, rows=rows)
 
-    def update(self, text: str, prefixes: dict[str, str], bindings: dict[str, Any]) -> None:
-        init = {k: python_to_rdflib(v) for k, v in bindings.items()}
+    def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
+        parse_with_oxigraph(text, kind="update", prefixes=prefixes, base_iri=base_iri)
         audited = _UndoableStore(self.dataset.store)
         view = rdflib.Dataset(store=audited, default_union=False)
         try:
             with _PARSE_LOCK:
-                prepared = prepareUpdate(text, initNs=prefixes)
+                prepared = prepareUpdate(text, initNs=prefixes, base=base_iri)
             with _sparql_switches():
-                view.update(prepared, initBindings=init)
+                view.update(prepared)
         except Exception as exc:  # noqa: BLE001 - any failure must undo the partial update
             audited.rollback()
+            raise query_error(exc, text) from None
+
+    def parse(self, text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+        parse_with_oxigraph(text, kind=kind, prefixes=prefixes, base_iri=base_iri)
+        try:
+            with _PARSE_LOCK:
+                if kind == "update":
+                    prepareUpdate(text, initNs=prefixes, base=base_iri)
+                else:
+                    prepareQuery(text, initNs=prefixes, base=base_iri)
+        except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
             raise query_error(exc, text) from None
 
     def quads(self) -> Iterator[Quad]:
