@@ -16,6 +16,7 @@ from kg_connect._validation import ValidationReport, validate
 from kg_connect.errors import (
     EndpointError,
     KgConnectError,
+    KgConnectWarning,
     LoadError,
     MissingDependencyError,
     QueryError,
@@ -31,6 +32,7 @@ __all__ = [
     "PREFIXES",
     "EndpointError",
     "KgConnectError",
+    "KgConnectWarning",
     "KnowledgeGraph",
     "LoadError",
     "MissingDependencyError",

@@ -8,6 +8,7 @@ import re
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -22,7 +23,7 @@ from kg_connect._results import Results
 from kg_connect._sparql import Analysis, Bound, analyse, bind_values, check, substitute
 from kg_connect._terms import PREFIXES, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
-from kg_connect.errors import KgConnectError, QueryError, QueryTimeout, SaveError
+from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError, QueryTimeout, SaveError
 
 __all__ = ["KnowledgeGraph"]
 
@@ -52,6 +53,9 @@ class KnowledgeGraph:
         Without it the graph lives in memory.
     backend : {"oxigraph", "rdflib"}
         The store: embedded Oxigraph (default, fast) or rdflib's in-memory dataset.
+    prefixes : dict, optional
+        Prefixes every query may use without declaring them (default:
+        :data:`kg_connect.PREFIXES`; ``{}`` for none, as plain SPARQL has).
 
     Examples
     --------
@@ -63,12 +67,13 @@ class KnowledgeGraph:
     rdflib.term.Literal('Ada')
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph") -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph",
+                 prefixes: dict[str, str] | None = None) -> None:
         self._store = make_backend(backend, path)
         self._serial = next(_SERIALS)  # creation order: the notebook picks the newest graph
         self._closed = False
         self._size: int | None = None
-        self._namespaces: dict[str, str] = dict(PREFIXES)
+        self._namespaces: dict[str, str] = dict(PREFIXES if prefixes is None else prefixes)
 
     @property
     def _backend(self) -> Backend:
@@ -111,18 +116,38 @@ class KnowledgeGraph:
         self._size = None
 
     # ------------------------------------------------------------------ data in and out
-    def load(self, source: SourceLike, format: str | None = None, *, base_iri: str | None = None) -> KnowledgeGraph:
-        """Load RDF from a path, a string of data, bytes or a file object.
+    def load(self, source: SourceLike, format: str | None = None, *, base_iri: str | None = None,
+             graph: str | bool | None = None, allow_network: bool = False) -> KnowledgeGraph:
+        """Load RDF from a path (``.gz`` too), a string of data, bytes, a file object, or a URL.
 
-        Formats: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML (and N3), from the
-        file suffix or ``format``. All or nothing: on any error the graph is unchanged and
-        :class:`~kg_connect.LoadError` names the file, line and column. Loading never
-        fetches anything (no remote JSON-LD contexts, no XML external entities).
-        Returns the graph, so calls chain.
+        Formats: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML (any encoding XML
+        allows) and N3, from the file suffix or ``format``. All or nothing: on any error the
+        graph is unchanged and :class:`~kg_connect.LoadError` names the file, line and column.
+
+        ``graph`` puts the triples into a named graph: an IRI, or ``True`` for a graph
+        named after the file (``file:///story.ttl``); a TriG or N-Quads file keeps its own
+        named graphs. ``base_iri`` resolves relative IRIs; without it a file's relative IRIs
+        are resolved against ``file:///<its name>`` (wherever the file sits) with a
+        :class:`~kg_connect.KgConnectWarning`. The prefixes a file declares (Turtle
+        ``@prefix``, RDF/XML ``xmlns:``, JSON-LD ``@context``) join :attr:`namespaces`.
+
+        Loading never fetches anything by itself (no remote JSON-LD contexts, no XML
+        external entities). A URL is downloaded only with ``allow_network=True``, up to
+        512 MiB and 60 s. Returns the graph, so calls chain.
         """
-        src = open_source(source, format, base_iri)
-        self._backend.load(src)
+        src = open_source(source, format, base_iri, allow_network=allow_network)
+        src.graph = _graph_name(graph, src)
+        backend = self._backend
         self._size = None
+        if src.format == ox.RdfFormat.JSON_LD and base_iri is None:
+            src = _jsonld_base(src)  # JSON-LD drops relative IRIs silently without a base
+        try:
+            backend.load(src)
+        except LoadError as exc:
+            if not exc.needs_base or base_iri is not None or not src.default_base:
+                raise
+            _warn_relative(exc, src.default_base)
+            backend.load(src.with_base(src.default_base))
         for prefix, ns in declared_prefixes(src).items():
             self._namespaces.setdefault(prefix, ns)
         return self
@@ -230,21 +255,26 @@ class KnowledgeGraph:
         check(scan, kind=kind, prefixes=self._namespaces, allow_network=allow_network, base_iri=base_iri)
         return scan
 
-    def parse(self, sparql: str, *, base_iri: str | None = None, allow_network: bool = False) -> Analysis:
+    def parse(self, sparql: str, *, base_iri: str | None = None, allow_network: bool = False,
+              kind: str | None = None) -> Analysis:
         """Check a query or update without running it; return what its text holds.
 
         Raises :class:`~kg_connect.QueryError` (line, column) for whatever :meth:`query` or
         :meth:`update` would refuse before running: syntax, unknown prefixes, relative IRIs
-        without a base, SERVICE/LOAD without ``allow_network``, an empty text. The answer
-        has ``kind`` (``query`` or ``update``), ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE),
+        without a base, SERVICE/LOAD without ``allow_network``, an empty query. ``kind``
+        (``"query"`` or ``"update"``) says what the text must be; by default it is told from
+        the text. The answer has ``kind``, ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE),
         ``variables``, ``assigned``, ``prefixes_used``, ``network`` and ``relative_iris``.
 
         >>> KnowledgeGraph().parse("SELECT ?name WHERE { ?p foaf:name ?name }").form
         'SELECT'
         """
-        kind = "update" if analyse(sparql).kind == "update" else "query"
+        if kind not in (None, "query", "update"):
+            raise ValueError(f"unknown kind {kind!r}; expected one of: query, update")
+        kind = kind or ("update" if analyse(sparql).kind == "update" else "query")
         scan = self._check(sparql, kind, allow_network, base_iri)
-        self._backend.parse(sparql, kind=kind, prefixes=self._namespaces, base_iri=base_iri)
+        if not (scan.bare and kind == "update"):
+            self._backend.parse(sparql, kind=kind, prefixes=self._namespaces, base_iri=base_iri)
         return scan
 
     def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
@@ -338,6 +368,8 @@ class KnowledgeGraph:
         included.
         """
         scan = self._check(sparql, "update", allow_network, base_iri)
+        if scan.bare and not params:
+            return  # no operations: valid, and nothing to do
         terms = self._parameters(scan, params) if params else {}
         for name, values in terms.items():
             if len(values) != 1 or isinstance(params[name], (list, tuple, set, frozenset)):
@@ -418,6 +450,54 @@ class KnowledgeGraph:
         if match[1]:
             return f"{match[0]}:{text[len(match[1]):]}"
         return text
+
+
+def _graph_name(graph: str | bool | None, src: Any) -> str | None:
+    if graph is None or graph is False:
+        return None
+    if graph is True:
+        if src.default_base is None or not src.default_base.startswith("file:"):
+            raise LoadError("graph=True names the graph after the file, but this source is not a file; "
+                            "pass graph=IRI", src.name)
+        return str(src.default_base)
+    text = str(graph)
+    try:
+        ox.NamedNode(text)
+    except ValueError as exc:
+        raise LoadError(f"graph={text!r} is not an IRI: {exc}", src.name) from None
+    return text
+
+
+def _warn_relative(exc: LoadError, base: str) -> None:
+    where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
+    iri = exc.reason.split(">", 1)[0].split("<", 1)[-1]
+    message = (f"{exc.source}: relative IRIs (the first is <{iri}>{where}) were resolved against "
+               f"<{base}>; pass base_iri= to choose the base")
+    warnings.warn(KgConnectWarning(message, cli=message.replace("pass base_iri=", "pass --base IRI")),
+                  stacklevel=3)
+
+
+def _jsonld_base(src: Any) -> Any:
+    """Give JSON-LD a base and say so when it holds relative IRIs (which its parser would
+    otherwise drop without a word)."""
+    probe = src.default_base or "file:///kg-connect-probe/"
+    try:
+        with src.parser_input() as kwargs:
+            plain = sum(1 for _ in ox.parse(**kwargs))
+        with src.with_base(probe).parser_input() as kwargs:
+            based = sum(1 for _ in ox.parse(**kwargs))
+    except (SyntaxError, OSError, ValueError):
+        return src  # the load reports it
+    if based == plain:
+        return src.with_base(src.default_base) if src.default_base else src
+    if not src.default_base:
+        raise LoadError("the JSON-LD holds relative IRIs; pass base_iri= to resolve them", src.name,
+                        cli="the JSON-LD holds relative IRIs; pass --base IRI to resolve them")
+    message = (f"{src.name}: relative IRIs were resolved against <{src.default_base}>; pass base_iri= "
+               "to choose the base")
+    warnings.warn(KgConnectWarning(message, cli=message.replace("pass base_iri=", "pass --base IRI")),
+                  stacklevel=3)
+    return src.with_base(src.default_base)
 
 
 def _in_callers_text(exc: QueryError, bound: Bound, sparql: str) -> QueryError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import cached_property
 from typing import Any, Callable, Iterator
 
@@ -85,15 +86,54 @@ class Row:
         return {k: self[i] for k, i in self._index.items() if self._raw[i] is not None}
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE_NUMBER = {
+    # datatype -> Turtle's abbreviated form (TSV may write these bare)
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+}
+_TURTLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _python(term: Any) -> Any:
+    """A cell for ``to_dataframe(values="python")``: a Python value where one is exact."""
     if term is None:
         return None
     if isinstance(term, Literal):
+        if term.language or term.ill_typed:
+            return term  # keeps its language tag, or a lexical form that has no value
         value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
+        return term if isinstance(value, Literal) else value
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+def _turtle(term: Any) -> str:
+    """A term in SPARQL/Turtle syntax, as W3C TSV results write it."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    lexical = str(term)
+    datatype = str(term.datatype) if term.datatype is not None else None
+    if datatype in _BARE_NUMBER and _BARE_NUMBER[datatype].fullmatch(lexical):
+        return lexical
+    quoted = '"' + "".join(_TURTLE_ESCAPES.get(c, c) for c in lexical) + '"'
+    if term.language:
+        return f"{quoted}@{term.language}"
+    if datatype is not None and datatype != _XSD + "string":
+        return f"{quoted}^^<{datatype}>"
+    return quoted
+
+
+def _csv_text(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)  # an IRI, or a literal's lexical form
 
 
 def _sparql_json_term(term: Any) -> dict[str, str]:
@@ -188,36 +228,81 @@ class Results:
             return f"<Results {self.form} {len(self):,} triples>"
         return f"<Results SELECT {len(self.vars)} vars × {len(self):,} rows>"
 
-    def to_dataframe(self) -> Any:
-        """The SELECT rows as a pandas DataFrame, one column per variable.
+    def to_dataframe(self, values: str = "terms") -> Any:
+        """The rows as a pandas DataFrame, one column per variable (CONSTRUCT/DESCRIBE:
+        subject, predicate, object; ASK: one column ``boolean``).
 
-        IRIs become strings, literals their Python values, unbound cells ``None``.
-        CONSTRUCT/DESCRIBE give columns subject, predicate, object.
+        ``values="terms"`` (the default) keeps every cell as it came: ``URIRef``, ``BNode``
+        or ``Literal`` (``None`` when unbound). Literals are ``str`` subclasses that show
+        their exact lexical form and carry ``.language`` and ``.datatype``, so nothing is
+        lost. ``values="python"`` gives Python values for computing (``int``, ``float``,
+        ``Decimal``, ``bool``, ``date``, ``datetime``, ...; IRIs as ``str``); literals with a
+        language tag, an unknown datatype or an invalid lexical form stay ``Literal``, and
+        ``df.attrs["datatypes"]`` records, per column, the datatypes (and ``@lang`` tags)
+        the conversion read.
+
+        >>> r = Results("SELECT", vars=["x"], rows=[(Literal("1", datatype=rdflib.XSD.float, normalize=False),)])
+        >>> df = r.to_dataframe()
+        >>> str(df.x[0]), df.x[0].datatype.split("#")[1], r.to_dataframe("python").x[0] == 1.0
+        ('1', 'float', True)
         """
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise MissingDependencyError("pandas", "pandas") from None
+        if values not in ("terms", "python"):
+            raise ValueError(f"unknown values {values!r}; expected one of: terms, python")
         if self.form == "ASK":
             return pd.DataFrame({"boolean": [self.boolean]})
         if self.form in ("CONSTRUCT", "DESCRIBE"):
-            return pd.DataFrame([[_python(t) for t in tr] for tr in self.triples],
-                                columns=["subject", "predicate", "object"])
-        return pd.DataFrame([[_python(t) for t in r] for r in self._cells()], columns=self.vars)
+            columns, rows = ["subject", "predicate", "object"], [list(t) for t in self.triples]
+        else:
+            columns, rows = self.vars, list(self._cells())
+        if values == "terms":
+            return pd.DataFrame(rows, columns=columns, dtype=object)
+        kinds: dict[str, set[str]] = {c: set() for c in columns}
+        for row in rows:
+            for column, term in zip(columns, row):
+                if isinstance(term, Literal):
+                    kinds[column].add(f"@{term.language}" if term.language else
+                                      str(term.datatype or _XSD + "string"))
+        frame = pd.DataFrame([[_python(t) for t in row] for row in rows], columns=columns)
+        frame.attrs["datatypes"] = {c: sorted(k) for c, k in kinds.items()}
+        return frame
 
     def to_csv(self) -> str:
-        """The rows as CSV text (IRIs and literal values as text, unbound cells empty)."""
+        """The rows in the W3C SPARQL 1.1 CSV results format.
+
+        IRIs and literal lexical forms as text (no language tags or datatypes, as the
+        format says), blank nodes as ``_:label``, unbound cells empty; RFC 4180 quoting and
+        CRLF line ends. CONSTRUCT/DESCRIBE give columns subject, predicate, object. The
+        results view's spreadsheet download guards against formula injection; this does not.
+        """
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")
         if self.form == "ASK":
             writer.writerows([["boolean"], ["true" if self.boolean else "false"]])
         elif self.form in ("CONSTRUCT", "DESCRIBE"):
             writer.writerow(["subject", "predicate", "object"])
-            writer.writerows([[str(t) for t in tr] for tr in self.triples])
+            writer.writerows([[_csv_text(t) for t in tr] for tr in self.triples])
         else:
             writer.writerow(self.vars)
-            writer.writerows([["" if t is None else str(t) for t in r] for r in self._cells()])
+            writer.writerows([[_csv_text(t) for t in r] for r in self._cells()])
         return out.getvalue()
+
+    def to_tsv(self) -> str:
+        """The rows in the W3C SPARQL 1.1 TSV results format: a ``?var`` header, terms in
+        SPARQL syntax (``<iri>``, ``"text"@en``, ``"1"^^<...#float>``, bare integers,
+        decimals and doubles), unbound cells empty, LF line ends."""
+        if self.form == "ASK":
+            return f"?boolean\n{'true' if self.boolean else 'false'}\n"
+        if self.form in ("CONSTRUCT", "DESCRIBE"):
+            header, rows = ["subject", "predicate", "object"], [list(t) for t in self.triples]
+        else:
+            header, rows = self.vars, list(self._cells())
+        lines = ["\t".join(f"?{v}" for v in header)]
+        lines += ["\t".join("" if t is None else _turtle(t) for t in row) for row in rows]
+        return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
         """SELECT/ASK results as W3C SPARQL 1.1 Query Results JSON."""

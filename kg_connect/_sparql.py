@@ -74,6 +74,7 @@ class Analysis:
     kind: str  # "query", "update" or "" (neither: the engine will say why)
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE for queries, "" otherwise
     empty: bool  # nothing but whitespace and comments
+    bare: bool  # nothing after the prologue (BASE, PREFIX): for an update, no operations
     variables: frozenset[str]
     assigned: frozenset[str]  # bound by the text itself: AS ?x, VALUES ?x
     declared_prefixes: frozenset[str]
@@ -135,15 +136,17 @@ def _scan(text: str) -> tuple[str, list[tuple[str, int]], bool]:
     return "".join(out), relative, content
 
 
-def _kind(blanked: str) -> tuple[str, str]:
+def _kind(blanked: str) -> tuple[str, str, bool]:
     start = _PROLOGUE.match(blanked)
-    word = _FIRST_WORD.match(blanked, start.end() if start else 0)
+    end = start.end() if start else 0
+    word = _FIRST_WORD.match(blanked, end)
     first = word.group(0).upper() if word else ""
+    bare = not blanked[end:].strip()
     if first in _FORMS:
-        return "query", first
+        return "query", first, bare
     if first in _UPDATES:
-        return "update", ""
-    return "", ""
+        return "update", "", bare
+    return "", "", bare
 
 
 def _where(blanked: str, form: str) -> int:
@@ -174,7 +177,7 @@ def analyse(text: str) -> Analysis:
     (True, 'update')
     """
     blanked, relative, content = _scan(text)
-    kind, form = _kind(blanked)
+    kind, form, bare = _kind(blanked)
     assigned: set[str] = set()
     for match in _ASSIGNS.finditer(blanked):
         if match.group(1):
@@ -190,6 +193,7 @@ def analyse(text: str) -> Analysis:
         kind=kind,
         form=form,
         empty=not content,
+        bare=bare,
         variables=frozenset(_VARIABLE.findall(blanked)),
         assigned=frozenset(assigned),
         declared_prefixes=frozenset(p or "" for p in _DECLARED.findall(blanked)),
@@ -213,8 +217,10 @@ def check(scan: Analysis, *, kind: str, prefixes: Mapping[str, str], allow_netwo
     kg_connect.errors.QueryError: line 1, column 12: SERVICE would fetch from the network; pass allow_network=True to permit it
     """
     text = scan.text
-    if scan.empty:
-        raise QueryError(f"the {'update' if kind == 'update' else 'query'} is empty", text)
+    if scan.empty and kind != "update":
+        raise QueryError("the query is empty", text)
+    if scan.bare and kind == "update":
+        return  # an update request with no operations is valid SPARQL, and changes nothing
     if kind == "query" and scan.kind == "update":
         raise QueryError("this is an update, not a query: use update()", text,
                          cli="this is an update, not a query: use kg-connect update")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EndpointError",
     "KgConnectError",
+    "KgConnectWarning",
     "LoadError",
     "MissingDependencyError",
     "QueryError",
@@ -70,6 +71,7 @@ class LoadError(KgConnectError):
         self.source = source
         self.line = line
         self.column = column
+        self.needs_base = False  # the data holds relative IRIs and no base was given
         where = source
         if line is not None:
             where += f":{line}"
@@ -134,6 +136,19 @@ class ValidationError(KgConnectError):
 
 class EndpointError(KgConnectError):
     """A remote SPARQL endpoint could not be reached or answered with an error."""
+
+
+class KgConnectWarning(UserWarning):
+    """Something was done that the user should know about (relative IRIs resolved against a
+    default base, a query left running in the background); ``for_cli()`` as for errors."""
+
+    def __init__(self, message: str, *, cli: str | None = None) -> None:
+        super().__init__(message)
+        self._cli = cli
+
+    def for_cli(self) -> str:
+        """The message as the command line shows it."""
+        return self._cli or str(self)
 
 
 class MissingDependencyError(KgConnectError, ImportError):

@@ -11,6 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS
 
 from kg_connect import KGC, KgConnectError, KnowledgeGraph, LoadError, SaveError
+from kg_connect.errors import KgConnectWarning
 
 EX = "https://example.org/"
 HEAD = f"@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n@prefix ex: <{EX}> .\n"
@@ -135,12 +136,24 @@ def test_load_error_mid_file_after_many_good_triples_adds_nothing(kg):
     assert len(kg) == 0
 
 
-def test_relative_iris_in_a_file_resolve_against_the_file(kg, tmp_path):
+def test_relative_iris_in_a_file_resolve_against_its_name_with_a_warning(kg, tmp_path):
     path = tmp_path / "rel.ttl"
-    path.write_text("<a> <b> <c> .")
-    kg.load(path)
-    (s, _, _), = kg.query("SELECT ?s ?p ?o { ?s ?p ?o }").rows
-    assert str(s) == (tmp_path / "a").as_uri()
+    path.write_text("<http://e/x> <http://e/p> 1 .\n<a> <b> <c> .")
+    with pytest.warns(KgConnectWarning, match=r"rel.ttl: relative IRIs \(the first is <a> at line 2, "
+                      r"column 1\) were resolved against <file:///rel.ttl>; pass base_iri="):
+        kg.load(path)
+    (s,), = kg.query("SELECT ?s { ?s <file:///b> ?o }").rows
+    assert str(s) == "file:///a"  # the same wherever the file sits
+    other = KnowledgeGraph(backend=kg.backend)
+    other.load(path, base_iri="https://example.org/data/")  # a chosen base: no warning
+    assert other.query("ASK { <https://example.org/data/a> ?p ?o }").boolean
+
+
+def test_relative_iris_in_a_string_need_a_base(kg):
+    with pytest.raises(LoadError, match=r"<string>:1:1: relative IRI <a> needs a base: pass base_iri="):
+        kg.load("<a> <http://e/p> 1 .")
+    kg.load("<a> <http://e/p> 1 .", base_iri="http://e/")
+    assert len(kg) == 1
 
 
 def test_named_graphs_follow_sparql_dataset_semantics(kg):

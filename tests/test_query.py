@@ -244,9 +244,14 @@ def test_query_and_update_are_not_confused(people):
 def test_results_to_dataframe_csv_json(people):
     res = people.query("SELECT ?p ?age WHERE { ?p foaf:name ?n OPTIONAL { ?p foaf:age ?age } } ORDER BY ?n")
     df = res.to_dataframe()
-    assert list(df.columns) == ["p", "age"] and df["p"][0] == f"{EX}ada" and df["age"][1] == 42
+    assert list(df.columns) == ["p", "age"] and df["p"][0] == URIRef(f"{EX}ada")
+    assert df["age"][1] == Literal(42) and df["age"][1].datatype == XSD.integer
+    py = res.to_dataframe("python")
+    assert py["p"][0] == f"{EX}ada" and py["age"][1] == 42
+    assert py.attrs["datatypes"]["age"] == [str(XSD.integer)]
     csv = res.to_csv().splitlines()
     assert csv[0] == "p,age" and csv[2] == f"{EX}bob,42"
+    assert res.to_csv().count("\r\n") == 5  # W3C CSV: CRLF line ends
     import json
     doc = json.loads(res.to_json())
     assert doc["head"]["vars"] == ["p", "age"]
@@ -348,8 +353,11 @@ def test_comparisons_are_not_taken_for_relative_iris(people):
 def test_an_empty_query_says_so(people, text):
     with pytest.raises(QueryError, match="the query is empty"):
         people.query(text)
-    with pytest.raises(QueryError, match="the update is empty"):
-        people.update(text)
+    with pytest.raises(QueryError, match="the query is empty"):
+        people.parse(text)
+    before = len(people)
+    people.update(text)  # an update request with no operations is valid SPARQL: it changes nothing
+    assert len(people) == before and people.parse(text, kind="update").kind == ""
 
 
 def test_parse_checks_without_running(people):
@@ -367,3 +375,58 @@ def test_parse_checks_without_running(people):
                          ("", "empty")):
         with pytest.raises(QueryError, match=message):
             people.parse(bad)
+
+
+# ---------------------------------------------------------------- faithful results
+FAITHFUL = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/x> <https://example.org/float> "1"^^xsd:float ;
+    <https://example.org/duration> "PT0S"^^xsd:dayTimeDuration ;
+    <https://example.org/lang> "chat"@fr ;
+    <https://example.org/bad> "2011-10-25T9:30:00+02:00"^^xsd:dateTime ;
+    <https://example.org/blank> [ <https://example.org/p> "in a blank node" ] .
+"""
+
+
+def test_lexical_forms_come_back_exactly(backend):
+    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+    res = kg.query("SELECT ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?p")
+    by = {str(r.p).rsplit("/", 1)[1]: r.o for r in res}
+    assert str(by["float"]) == "1" and str(by["duration"]) == "PT0S"
+    assert str(by["bad"]) == "2011-10-25T9:30:00+02:00" and by["bad"].ill_typed
+    df = res.to_dataframe()
+    assert sorted(str(v) for v in df["o"]) == sorted(str(v) for v in by.values())
+    assert {str(v): v.language for v in df["o"]}["chat"] == "fr"
+    assert '"value": "1"' in res.to_json() and '"value": "PT0S"' in res.to_json()
+    assert ",1\r\n" in res.to_csv() and ",PT0S\r\n" in res.to_csv()
+    tsv = res.to_tsv()
+    assert '"1"^^<http://www.w3.org/2001/XMLSchema#float>' in tsv and '"chat"@fr' in tsv
+
+
+def test_csv_and_tsv_follow_the_w3c_formats(backend):
+    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+    res = kg.query("SELECT ?s ?o ?none WHERE { ?x <https://example.org/blank> ?s . ?s ?p ?o "
+                   "OPTIONAL { ?s <https://example.org/nothing> ?none } }")
+    csv, tsv = res.to_csv(), res.to_tsv()
+    assert csv.startswith("s,o,none\r\n_:") and csv.endswith(",in a blank node,\r\n")
+    assert tsv.startswith("?s\t?o\t?none\n_:") and tsv.endswith('\t"in a blank node"\t\n')
+    quoted = kg.query('SELECT ?v WHERE { VALUES ?v { "a,b" "say \\"hi\\"" "two\\nlines" 42 1.5 } }')
+    assert quoted.to_csv().split("\r\n")[1:4] == ['"a,b"', '"say ""hi"""', '"two\nlines"']
+    assert quoted.to_tsv().split("\n")[1:6] == ['"a,b"', '"say \\"hi\\""', '"two\\nlines"', "42", "1.5"]
+
+
+def test_dataframe_keeps_language_tags_and_datatypes(backend):
+    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+    res = kg.query("SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
+    py = res.to_dataframe("python")
+    cells = list(py["o"])
+    assert Literal("chat", lang="fr") in cells  # a tagged string stays a tagged Literal
+    assert any(isinstance(c, Literal) and c.ill_typed for c in cells)  # no value to give: kept as it is
+    assert str(XSD.float) in py.attrs["datatypes"]["o"] and "@fr" in py.attrs["datatypes"]["o"]
+    with pytest.raises(ValueError, match="expected one of: terms, python"):
+        res.to_dataframe("strings")
+
+
+def test_rdflib_cells_are_always_rdf_terms():
+    kg = KnowledgeGraph(backend="rdflib").load(FAITHFUL)
+    res = kg.query('SELECT ?x WHERE { OPTIONAL { ?s <https://example.org/none> ?y } BIND(COALESCE(?y, "fallback") AS ?x) }')
+    assert res.rows[0].x == Literal("fallback") and isinstance(res.rows[0].x, Literal)

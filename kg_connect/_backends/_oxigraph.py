@@ -76,10 +76,12 @@ class OxigraphBackend:
         return f"oxigraph {self.path}" if self.path else "oxigraph memory"
 
     def load(self, source: Source) -> None:
+        target = ox.NamedNode(source.graph) if source.graph else None
         try:
             # Store.load is transactional: a parse error writes nothing.
-            self.store.load(**source.parser_input())
-        except (SyntaxError, OSError, ValueError, MemoryError) as exc:
+            with source.parser_input() as kwargs:
+                self.store.load(**kwargs, to_graph=target)
+        except (SyntaxError, OSError, ValueError, MemoryError, EOFError) as exc:
             raise as_load_error(exc, source) from None
 
     def add(self, quads: Iterable[Quad]) -> None:

@@ -94,15 +94,17 @@ class RdflibBackend:
         return self.dataset.default_graph if g is None else self.dataset.graph(g)
 
     def load(self, source: Source) -> None:
+        target = rdflib.URIRef(source.graph) if source.graph else None
         try:
             # blank nodes renamed per load, as Oxigraph does: _:x in two files are two nodes
-            parsed = list(ox.parse(**source.parser_input(), rename_blank_nodes=True))
+            with source.parser_input() as kwargs:
+                parsed = list(ox.parse(**kwargs, rename_blank_nodes=True))
             quads = [
                 (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
-                 None if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
+                 target if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
                 for q in parsed
             ]
-        except (SyntaxError, OSError, ValueError, MemoryError, KgConnectError) as exc:
+        except (SyntaxError, OSError, ValueError, MemoryError, EOFError, KgConnectError) as exc:
             raise as_load_error(exc, source) from None
         del parsed
         self.add(quads)
