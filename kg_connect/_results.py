@@ -243,8 +243,8 @@ class Results:
 
         >>> r = Results("SELECT", vars=["x"], rows=[(Literal("1", datatype=rdflib.XSD.float, normalize=False),)])
         >>> df = r.to_dataframe()
-        >>> str(df.x[0]), df.x[0].datatype.split("#")[1], r.to_dataframe("python").x[0] == 1.0
-        ('1', 'float', True)
+        >>> str(df.x[0]), df.x[0].datatype.split("#")[1], float(r.to_dataframe("python").x[0])
+        ('1', 'float', 1.0)
         """
         try:
             import pandas as pd
