@@ -6,24 +6,23 @@ import itertools
 import os
 import re
 import tempfile
-import threading
-import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from kg_connect._backends import Backend, RawResult, make_backend
+from kg_connect._backends import Backend, make_backend
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
+from kg_connect._running import run_query
 from kg_connect._sparql import Analysis, Bound, analyse, bind_values, check, substitute
 from kg_connect._terms import PREFIXES, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
-from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError, QueryTimeout, SaveError
+from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError, SaveError
 
 __all__ = ["KnowledgeGraph"]
 
@@ -301,23 +300,13 @@ class KnowledgeGraph:
         terms = self._parameters(scan, params) if params else {}
         bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
             else Bound(sparql)
-        raw = self._run(lambda backend, deadline: backend.query(
-            bound.text, prefixes=self._namespaces, base_iri=base_iri, form=scan.form, deadline=deadline),
-            bound, sparql, timeout)
+        try:
+            raw = run_query(self._backend, bound.text, prefixes=self._namespaces, base_iri=base_iri,
+                            form=scan.form, timeout=timeout)
+        except QueryError as exc:
+            raise _in_callers_text(exc, bound, sparql) from None
         return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
                        triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
-
-    def _run(self, call: Callable[[Backend, float | None], RawResult], bound: Bound, sparql: str,
-             timeout: float | None) -> RawResult:
-        backend = self._backend
-
-        def run(deadline: float | None) -> RawResult:
-            try:
-                return call(backend, deadline)
-            except QueryError as exc:
-                raise _in_callers_text(exc, bound, sparql) from None
-
-        return run(None) if timeout is None else _with_timeout(run, timeout, sparql)
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.
@@ -502,41 +491,15 @@ def _jsonld_base(src: Any) -> Any:
 
 def _in_callers_text(exc: QueryError, bound: Bound, sparql: str) -> QueryError:
     """An engine error about the text it ran, with its position in the caller's text."""
-    if bound.text is sparql or exc.line is None or exc.column is None:
-        return exc if exc.query == sparql else QueryError(exc.reason, sparql, exc.line, exc.column)
-    lines = bound.text.split("\n")
-    offset = sum(len(line) + 1 for line in lines[:exc.line - 1]) + exc.column - 1
-    line, column = analyse(sparql).position(bound.original_offset(offset))
-    return QueryError(exc.reason, sparql, line, column)
-
-
-def _with_timeout(run: Callable[[float | None], RawResult], timeout: float, text: str) -> RawResult:
-    """Run a query in a worker thread and stop waiting after ``timeout`` seconds.
-
-    Oxigraph evaluates without holding the GIL and both backends hand rows over lazily:
-    the worker checks the deadline between rows, so it stops soon after; the caller gets
-    :class:`QueryTimeout` at once and the kernel stays usable.
-    """
-    deadline = time.monotonic() + timeout
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            outcome["result"] = run(deadline)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            # drop the frames here: they hold pyoxigraph objects that must die in this thread
-            exc.__traceback__ = None
-            exc.__context__ = None
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=work, name="kg_connect-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive() or isinstance(outcome.get("error"), QueryTimeout):
-        raise QueryTimeout(f"the query was stopped after {timeout:g} s (timeout)", text)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
+    line, column = exc.line, exc.column
+    if bound.text is not sparql and line is not None and column is not None:
+        lines = bound.text.split("\n")
+        offset = sum(len(text) + 1 for text in lines[:line - 1]) + column - 1
+        line, column = analyse(sparql).position(bound.original_offset(offset))
+    if exc.query == sparql and (line, column) == (exc.line, exc.column):
+        return exc
+    cli = exc._cli[len(str(exc)) - len(exc.reason):] if exc._cli else None
+    return type(exc)(exc.reason, sparql, line, column, cli=cli)
 
 
 def _umask() -> int:

@@ -1,47 +1,311 @@
-"""The ``kg-connect`` command line: validate, query and describe RDF files.
+"""The ``kg-connect`` command line: load, query, update, validate and describe RDF.
 
-Exit codes: 0 success (and, for ``validate``, conformance); 1 SHACL violations;
-2 a file could not be loaded or a query is malformed.
+Run ``kg-connect --help`` (or ``python -m kg_connect --help``) for commands, options,
+examples and exit codes. Each command is a thin adapter over the library; errors and
+warnings are printed as one line in command-line terms.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import threading
+import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Any, Callable, Sequence
 
 from rdflib import BNode, Literal
 
 from kg_connect._graph import KnowledgeGraph
+from kg_connect._loading import FORMATS
 from kg_connect._results import Results
-from kg_connect.errors import KgConnectError, LoadError, QueryError
+from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError
 
 __all__ = ["main"]
 
-_COUNTS = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
-GROUP BY ?class ORDER BY DESC(?n) ?class"""
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EPILOG = """\
+examples:
+  kg-connect info story.ttl                              count triples, graphs and classes
+  kg-connect validate data/*.ttl --shapes my-shapes.ttl  check against SHACL shapes
+  kg-connect query story.ttl -q 'SELECT ?n WHERE { ?p foaf:name ?n }' --format csv
+  kg-connect query story.ttl -q @question.rq --limit 20 -o answers.tsv --format tsv
+  kg-connect query a.ttl b.ttl --graph-per-file -q 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g'
+  kg-connect load --store kg-store big.nt.gz             load once into an on-disk store ...
+  kg-connect query --store kg-store -q @question.rq      ... and query it later without re-reading
+  kg-connect update --store kg-store -u 'DELETE WHERE { ?s foaf:nick ?o }'
+  curl -s https://example.org/data.ttl | kg-connect info - --input-format turtle
+
+exit codes:
+  0    success (validate: the data conforms)
+  1    validate: the data does not conform (SHACL violations)
+  2    a file could not be read or loaded, a query or update is malformed, or bad options
+  130  interrupted (Ctrl-C)
+"""
 
 
-def _load(files: Sequence[str], backend: str) -> KnowledgeGraph:
-    kg = KnowledgeGraph(backend=backend)
-    for name in files:
-        kg.load(Path(name))
+def _version() -> str:
+    from kg_connect import __version__
+
+    return __version__
+
+
+# ------------------------------------------------------------------ options
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options every command takes, before or after the command name."""
+    default: Any = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("data options (before or after the command)")
+    group.add_argument("--store", metavar="DIR", default=default,
+                       help="an on-disk store (created if missing); FILEs are loaded into it")
+    group.add_argument("--backend", choices=["oxigraph", "rdflib"], default=argparse.SUPPRESS if suppress
+                       else "oxigraph", help="store to load into (default: oxigraph)")
+    group.add_argument("--input-format", metavar="FORMAT", default=default, choices=list(FORMATS),
+                       help=f"format of the FILEs (default: from the suffix): {', '.join(FORMATS)}")
+    group.add_argument("--base", metavar="IRI", default=default,
+                       help="base IRI for relative IRIs in the data and the query")
+    group.add_argument("--graph-per-file", action="store_true", default=argparse.SUPPRESS if suppress
+                       else False, help="load each FILE into a named graph named after it (file:///NAME)")
+    group.add_argument("--allow-network", action="store_true", default=argparse.SUPPRESS if suppress
+                       else False, help="permit URLs as FILEs, SERVICE in queries and LOAD in updates")
+    group.add_argument("--timeout", metavar="SECONDS", type=float, default=default,
+                       help="stop a query after this many seconds")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg-connect", description="Load, query, update, validate and describe RDF: people, "
+        "organisations, events and ideas.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kg-connect {_version()}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, run: Callable[[argparse.Namespace], int], files: str = "*") -> Any:
+        p = sub.add_parser(name, help=help, description=help, epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("files", nargs=files, metavar="FILE",
+                       help="RDF files (.gz too), '-' for standard input, or URLs with --allow-network")
+        _common(p, suppress=True)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("query", "run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)", _cmd_query)
+    p.add_argument("-q", "--query", required=True, metavar="QUERY", help="the query, or @file.rq")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table",
+                   help="table (default), W3C csv or tsv, or SPARQL JSON (JSON-LD for graphs)")
+    p.add_argument("--limit", type=_positive, metavar="N", help="show at most N rows")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the answer to FILE (atomically)")
+    p = command("update", "run a SPARQL update on --store, or on FILEs written to -o", _cmd_update)
+    p.add_argument("-u", "--update", required=True, metavar="UPDATE", help="the update, or @file.ru")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the updated graph to FILE (format from "
+                   "its suffix)")
+    p = command("load", "load FILEs into an on-disk --store, to query it later", _cmd_load, files="+")
+    p = command("validate", "check the data against SHACL shapes (default: the kg_connect shapes)",
+                _cmd_validate)
+    p.add_argument("--shapes", action="append", metavar="FILE", help="SHACL shapes to use instead "
+                   "(repeatable)")
+    command("info", "count triples, graphs, classes and prefixes", _cmd_info)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+# ------------------------------------------------------------------ loading
+def _graph(args: argparse.Namespace, need_data: bool = True) -> KnowledgeGraph:
+    if args.store and args.backend == "rdflib":
+        raise KgConnectError("--store is an on-disk Oxigraph store; drop --backend rdflib")
+    if need_data and not args.files and not args.store:
+        raise KgConnectError("give FILEs to load, or --store DIR")
+    kg = KnowledgeGraph(path=args.store, backend=args.backend) if args.store else \
+        KnowledgeGraph(backend=args.backend)
+    for name in args.files:
+        source: Any = _stdin() if name == "-" else (name if "://" in name else Path(name))
+        kg.load(source, format=args.input_format, base_iri=args.base, graph=True if args.graph_per_file else None,
+                allow_network=args.allow_network)
     return kg
 
 
-def _table(results: Results, kg: KnowledgeGraph) -> str:
+def _stdin() -> IO[bytes]:
+    class Named:  # the standard input, with a name for messages
+        name = "<stdin>"
+
+        def read(self) -> bytes:
+            return sys.stdin.buffer.read()
+
+    return Named()  # type: ignore[return-value]
+
+
+def _text(value: str, option: str) -> str:
+    """A query or update given inline or as @file."""
+    if value.startswith("@"):
+        path = Path(value[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise KgConnectError(f"{path}: the query file is not UTF-8 ({exc.reason})") from None
+        except OSError as exc:
+            raise KgConnectError(f"{path}: cannot read the query file: {exc.strerror}") from None
+    return value
+
+
+def _did_you_mean(value: str, option: str, exc: QueryError) -> QueryError:
+    looks_like_file = "\n" not in value and " " not in value.strip() and (
+        Path(value).is_file() or value.endswith((".rq", ".ru", ".sparql")))
+    if looks_like_file:
+        return QueryError(f"{exc.reason}; did you mean {option} @{value}? (a query file is named with @)",
+                          exc.query, exc.line, exc.column)
+    return exc
+
+
+def _write(path: str | None, text: str) -> None:
+    """Write to stdout, or atomically to ``path`` (a failure leaves an old file intact)."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ commands
+def _cmd_query(args: argparse.Namespace) -> int:
+    text = _text(args.query, "-q")
+    kg = _graph(args, need_data=False)
+    try:
+        results = kg.query(text, allow_network=args.allow_network, timeout=args.timeout, base_iri=args.base)
+    except QueryError as exc:
+        raise _did_you_mean(args.query, "-q", exc) from None
+    shown = _limited(results, args.limit)
+    if args.format == "csv":
+        out = shown.to_csv()
+    elif args.format == "tsv":
+        out = shown.to_tsv()
+    elif args.format == "json":
+        graph = shown.graph
+        out = (graph.serialize(format="json-ld") if graph is not None else "[]") if shown.form in (
+            "CONSTRUCT", "DESCRIBE") else shown.to_json() + "\n"
+    else:
+        out = _table(shown, kg, len(results)) + "\n"
+    _write(args.output, out)
+    return EXIT_OK
+
+
+def _limited(results: Results, limit: int | None) -> Results:
+    if limit is None or len(results) <= limit or results.form == "ASK":
+        return results
+    if results.form == "SELECT":
+        return Results("SELECT", vars=results.vars, rows=results._raw_rows[:limit],
+                       namespaces=results._namespaces, convert=results._convert)
+    return Results(results.form, triples=results._triples[:limit], namespaces=results._namespaces,
+                   convert=results._convert)
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    if not args.store and not args.output:
+        raise KgConnectError("update changes a --store DIR, or FILEs whose result goes to -o FILE; give one")
+    text = _text(args.update, "-u")
+    kg = _graph(args, need_data=False)
+    before = len(kg)
+    try:
+        kg.update(text, allow_network=args.allow_network, base_iri=args.base)
+    except QueryError as exc:
+        raise _did_you_mean(args.update, "-u", exc) from None
+    after = len(kg)
+    if args.output:
+        kg.save(args.output)
+    change = after - before
+    print(f"{after:,} triples ({'+' if change >= 0 else ''}{change:,})", file=sys.stderr)
+    kg.close()
+    return EXIT_OK
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    if not args.store:
+        raise KgConnectError("load needs --store DIR (the on-disk store to load into); to look at files "
+                             "without a store, use kg-connect info FILE...")
+    kg = _graph(args)
+    print(f"{args.store}: {_size(kg)}", file=sys.stderr)
+    kg.close()
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    kg = _graph(args)
+    shapes = None
+    if args.shapes:
+        shapes = KnowledgeGraph(prefixes={})
+        for name in args.shapes:
+            shapes.load(Path(name), format=None, base_iri=args.base)
+    report = kg.validate(shapes.to_rdflib() if shapes is not None else None)
+    for result in report.results:
+        path = f" {kg.qname(result.path)}" if result.path is not None else ""
+        print(f"{result.severity}: {kg.qname(result.focus_node)}{path}: {result.message}")
+    if report.conforms:
+        print(f"conforms ({len(kg):,} triples, {len(report.warnings)} warnings)")
+        return EXIT_OK
+    print(f"does not conform: {len(report.violations)} violations, {len(report.warnings)} warnings")
+    return EXIT_VIOLATIONS
+
+
+_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+_CLASSES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a ?class } UNION { GRAPH ?g { ?s a ?class } } }
+GROUP BY ?class ORDER BY DESC(?n) ?class"""
+
+
+def _size(kg: KnowledgeGraph) -> str:
+    graphs = kg.query(_GRAPHS).rows
+    total = len(kg)
+    if not graphs:
+        return f"{total:,} triples"
+    named = sum(int(r.n) for r in graphs)
+    return (f"{total:,} quads: {total - named:,} in the default graph, {named:,} in {len(graphs):,} "
+            f"named graph{'' if len(graphs) == 1 else 's'}")
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    kg = _graph(args)
+    print(_size(kg))
+    graphs = kg.query(_GRAPHS).rows
+    if graphs:
+        print("graphs:")
+        for g, n in graphs:
+            print(f"{int(n):>8,}  {g}")
+        print("classes (all graphs):")
+    for cls, n in kg.query(_CLASSES).rows:
+        print(f"{int(n):>8,}  {kg.qname(cls)}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ output
+def _table(results: Results, kg: KnowledgeGraph, total: int) -> str:
     if results.form == "ASK":
         return "yes" if results.boolean else "no"
     if results.form in ("CONSTRUCT", "DESCRIBE"):
         graph = results.graph
-        return graph.serialize(format="turtle") if graph is not None else ""
+        return (graph.serialize(format="turtle") if graph is not None else "").rstrip("\n")
     cells = [[_cell(t, kg) for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.vars)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(results.vars, widths)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
-    lines.append(f"({len(results):,} row{'' if len(results) == 1 else 's'})")
+    shown = len(results)
+    if shown < total:
+        lines.append(f"(showing {shown:,} of {total:,} rows; --limit shows more)")
+    else:
+        lines.append(f"({shown:,} row{'' if shown == 1 else 's'})")
     return "\n".join(lines)
 
 
@@ -51,93 +315,74 @@ def _cell(term: object, kg: KnowledgeGraph) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
-        return str(term).replace("\n", "\\n")
-    return kg.qname(term)
+        return _visible(str(term))
+    return _visible(kg.qname(term))
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    kg = _load(args.files, args.backend)
-    report = kg.validate()
-    for result in report.results:
-        path = f" {kg.qname(result.path)}" if result.path is not None else ""
-        print(f"{result.severity}: {kg.qname(result.focus_node)}{path}: {result.message}")
-    if report.conforms:
-        print(f"conforms ({len(kg):,} triples, {len(report.warnings)} warnings)")
-        return 0
-    print(f"does not conform: {len(report.violations)} violations, {len(report.warnings)} warnings")
-    return 1
-
-
-def _cmd_query(args: argparse.Namespace) -> int:
-    text = args.query
-    if text.startswith("@"):
-        try:
-            text = Path(text[1:]).read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise KgConnectError(f"{text[1:]}: the query file is not UTF-8 ({exc.reason})") from None
-    kg = _load(args.files, args.backend)
-    results = kg.query(text, allow_network=args.allow_network)
-    if args.format == "csv":
-        sys.stdout.write(results.to_csv())
-    elif args.format == "json":
-        if results.form in ("CONSTRUCT", "DESCRIBE"):
-            graph = results.graph
-            sys.stdout.write(graph.serialize(format="json-ld") if graph is not None else "[]")
+def _visible(text: str) -> str:
+    """Control characters (and bidi overrides) shown as escapes: a terminal must not obey data."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E \
+                or 0x2066 <= code <= 0x2069 or code == 0xFEFF:
+            out.append(f"\\u{code:04x}")
         else:
-            sys.stdout.write(results.to_json() + "\n")
-    else:
-        print(_table(results, kg))
-    return 0
+            out.append(ch)
+    return "".join(out)
 
 
-def _cmd_info(args: argparse.Namespace) -> int:
-    kg = _load(args.files, args.backend)
-    print(f"{len(kg):,} triples")
-    for cls, n in kg.query(_COUNTS).rows:
-        print(f"{int(n):>8,}  {kg.qname(cls)}")
-    return 0
+# ------------------------------------------------------------------ running
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                  line: Any = None) -> None:
+    text = message.for_cli() if isinstance(message, KgConnectWarning) else str(message)
+    print(f"warning: {text}", file=sys.stderr)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kg-connect", description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="oxigraph", choices=["oxigraph", "rdflib"],
-                        help="store to load into (default: oxigraph)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check files against the kg_connect SHACL shapes")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(run=_cmd_validate)
-    p = sub.add_parser("query", help="run a SPARQL query over files")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-q", "--query", required=True, help="the query, or @file.rq")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--allow-network", action="store_true", help="permit SERVICE in the query")
-    p.set_defaults(run=_cmd_query)
-    p = sub.add_parser("info", help="count triples and instances by class")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(run=_cmd_info)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except BrokenPipeError:  # e.g. piped into head: not an error
         sys.stderr.close()
-        return 0
-    except LoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_OK
     except QueryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.for_cli()}", file=sys.stderr)
         pointer = exc.pointer()
         if pointer:
             print(pointer, file=sys.stderr)
-        return 2
-    except (KgConnectError, OSError) as exc:
+        return EXIT_ERROR
+    except (LoadError, KgConnectError) as exc:
+        print(f"error: {exc.for_cli()}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code.
+
+    The command runs in a worker thread while the main thread waits, so Ctrl-C ends the
+    program at once (exit code 130) even while the engine computes in native code.
+    """
+    args = _parser().parse_args(argv)
+    warnings.showwarning = _show_warning
+    outcome: dict[str, int] = {}
+    worker = threading.Thread(target=lambda: outcome.update(code=_run(args)), name="kg-connect", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    sys.stdout.flush()
+    return outcome.get("code", EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg_connect._loading import Source
 from kg_connect.errors import QueryTimeout
 
-__all__ = ["Backend", "Quad", "RawResult", "until"]
+__all__ = ["Backend", "Quad", "RawResult", "Stop", "until"]
 
 #: (subject, predicate, object, graph) in rdflib terms; graph is None for the default graph.
 Quad = tuple[Any, Any, Any, Any]
@@ -37,14 +37,29 @@ class RawResult:
     convert: Callable[[Any], Any] = field(default=lambda term: term)
 
 
-def until(items: Iterable[Any], deadline: float | None) -> Iterator[Any]:
-    """Iterate ``items``, raising :class:`QueryTimeout` once ``deadline`` (monotonic) passes."""
-    if deadline is None:
+class Stop:
+    """When a query running in a worker thread should stop: at a deadline (monotonic
+    seconds) or when the caller cancels it (an interrupt)."""
+
+    __slots__ = ("cancelled", "deadline")
+
+    def __init__(self, timeout: float | None = None) -> None:
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.cancelled = False
+
+    def due(self) -> bool:
+        return self.cancelled or (self.deadline is not None and time.monotonic() > self.deadline)
+
+
+def until(items: Iterable[Any], stop: Stop | None) -> Iterator[Any]:
+    """Iterate ``items``, raising :class:`QueryTimeout` once ``stop`` is due (checked every
+    256 items)."""
+    if stop is None:
         yield from items
         return
     for n, item in enumerate(items):
-        if n % 256 == 0 and time.monotonic() > deadline:
-            raise QueryTimeout("the query was stopped: timeout")
+        if n % 256 == 0 and stop.due():
+            raise QueryTimeout("the query was stopped")
         yield item
 
 
@@ -62,9 +77,21 @@ class Backend(Protocol):
     def add(self, quads: Iterable[Quad]) -> None:
         """Add quads given in rdflib terms."""
 
+    #: how a query can run apart so that it can be killed: "fork" (a copy of this process),
+    #: "spawn" (a new process over a snapshot of the store on disk) or "" (not at all)
+    isolation: str
+
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
-              deadline: float | None = None) -> RawResult:
+              deadline: Stop | None = None) -> RawResult:
         """Run a SPARQL query (``form`` is its form, as ``_sparql.analyse`` found it)."""
+
+    def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+                     out: IO[bytes]) -> None:
+        """Run a query and write its answer to ``out`` (in a child process): a JSON header
+        line, then the solutions as W3C TSV or the triples as N-Triples."""
+
+    def snapshot(self) -> str:
+        """A folder holding a consistent copy of an on-disk store ("spawn" isolation)."""
 
     def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
         """Run a SPARQL update, all of it or nothing."""

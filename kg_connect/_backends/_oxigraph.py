@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+import io
+import json
 import os
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg_connect._backends._base import Quad, RawResult, until
+from kg_connect._backends._base import Quad, RawResult, Stop, until
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import analyse, query_error
 from kg_connect._terms import to_oxigraph, to_rdflib
@@ -46,7 +52,33 @@ def parse_with_oxigraph(text: str, *, kind: str, prefixes: dict[str, str], base_
         pass  # not a syntax problem: the run will report it
 
 
-def _materialise(result: Any, form: str, deadline: float | None) -> RawResult:
+def write_answer(store: ox.Store, text: str, prefixes: dict[str, str], base_iri: str | None, form: str,
+                 out: IO[bytes]) -> None:
+    """Run a query on ``store`` and write a JSON header line and the answer (TSV solutions or
+    N-Triples) to ``out``, serialised by pyoxigraph itself."""
+    try:
+        result = store.query(text, prefixes=prefixes, base_iri=base_iri, use_default_graph_as_union=False)
+    except SyntaxError as exc:
+        raise query_error(exc, text) from None
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}", text) from None
+    body = io.BytesIO()
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            header: dict[str, Any] = {"form": "ASK", "boolean": bool(result)}
+        elif isinstance(result, ox.QueryTriples):
+            header = {"form": form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"}
+            result.serialize(body, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            header = {"form": "SELECT"}
+            result.serialize(body, format=ox.QueryResultsFormat.TSV)
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}", text) from None
+    out.write(json.dumps(header).encode() + b"\n")
+    out.write(body.getbuffer())
+
+
+def _materialise(result: Any, form: str, deadline: Stop | None) -> RawResult:
     # rows keep pyoxigraph terms; Results converts a cell when it is read
     if isinstance(result, ox.QueryBoolean):
         return RawResult("ASK", boolean=bool(result))
@@ -58,6 +90,16 @@ def _materialise(result: Any, form: str, deadline: float | None) -> RawResult:
                      convert=to_rdflib)
 
 
+_OPEN: weakref.WeakSet[OxigraphBackend] = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    """At interpreter exit, close every on-disk store still open: an unclosed RocksDB store
+    replays its whole write-ahead log when next opened (16 s and 1 GB for 1M triples)."""
+    for backend in list(_OPEN):
+        backend.close()
+
+
 class OxigraphBackend:
     """pyoxigraph ``Store`` behind the backend interface."""
 
@@ -65,17 +107,28 @@ class OxigraphBackend:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self.isolation = "spawn" if self.path is not None else "fork"
+        self._generation = 0  # changes whenever the data may have changed
+        self._snapshot: tuple[int, str] | None = None
         try:
             self.store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as exc:
             hint = ("it is open in another KnowledgeGraph, in this process or another: close() "
                     "that one first" if "lock" in str(exc).lower() else str(exc))
-            raise LoadError(f"cannot open the store: {hint}", str(path)) from None
+            cli = ("another kg-connect command or program has the store open; wait for it to end"
+                   if "lock" in str(exc).lower() else None)
+            raise LoadError(f"cannot open the store: {hint}", str(path),
+                            cli=f"cannot open the store: {cli}" if cli else None) from None
+        if self.path is not None:
+            if not _OPEN:
+                atexit.register(_close_all)
+            _OPEN.add(self)
 
     def describe(self) -> str:
         return f"oxigraph {self.path}" if self.path else "oxigraph memory"
 
     def load(self, source: Source) -> None:
+        self._generation += 1
         target = ox.NamedNode(source.graph) if source.graph else None
         try:
             # Store.load is transactional: a parse error writes nothing.
@@ -85,6 +138,7 @@ class OxigraphBackend:
             raise as_load_error(exc, source) from None
 
     def add(self, quads: Iterable[Quad]) -> None:
+        self._generation += 1
         self.store.extend(
             ox.Quad(
                 to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
@@ -94,7 +148,7 @@ class OxigraphBackend:
         )
 
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
-              deadline: float | None = None) -> RawResult:
+              deadline: Stop | None = None) -> RawResult:
         try:
             result = self.store.query(text, prefixes=prefixes, base_iri=base_iri,
                                       use_default_graph_as_union=False)
@@ -108,6 +162,7 @@ class OxigraphBackend:
             raise QueryError(f"query failed: {exc}", text) from None
 
     def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
+        self._generation += 1
         try:
             self.store.update(text, prefixes=prefixes, base_iri=base_iri)
         except SyntaxError as exc:
@@ -117,6 +172,29 @@ class OxigraphBackend:
 
     def parse(self, text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
         parse_with_oxigraph(text, kind=kind, prefixes=prefixes, base_iri=base_iri)
+
+    def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+                     out: IO[bytes]) -> None:
+        write_answer(self.store, text, prefixes, base_iri, form, out)
+
+    def snapshot(self) -> str:
+        """A checkpoint of the on-disk store (hard links beside it: cheap), kept while the
+        data is unchanged, for a query process that can be killed."""
+        if self.path is None:
+            raise ValueError("only an on-disk store has snapshots")
+        if self._snapshot is not None and self._snapshot[0] == self._generation:
+            return self._snapshot[1]
+        self._drop_snapshot()
+        folder = tempfile.mkdtemp(prefix=f".{self.path.name}.snapshot-", dir=self.path.parent)
+        os.rmdir(folder)  # backup() creates it
+        self.store.backup(folder)
+        self._snapshot = (self._generation, folder)
+        return folder
+
+    def _drop_snapshot(self) -> None:
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot[1], ignore_errors=True)
+            self._snapshot = None
 
     def quads(self) -> Iterator[Quad]:
         return map(_quad_to_rdflib, self.store)
@@ -136,6 +214,10 @@ class OxigraphBackend:
         ox.serialize(triples, out, fmt, prefixes=use_prefixes)
 
     def close(self) -> None:
+        if not hasattr(self, "store"):
+            return
+        self._drop_snapshot()
         if self.path is not None:
             self.store.flush()
         del self.store
+        _OPEN.discard(self)

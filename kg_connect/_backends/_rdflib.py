@@ -7,6 +7,8 @@ safety as the default backend); queries and updates use rdflib's SPARQL engine.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import threading
 from typing import IO, Any, Iterable, Iterator
 
@@ -17,7 +19,7 @@ from rdflib.plugins.sparql.processor import prepareQuery, prepareUpdate
 from rdflib.plugins.stores.auditable import AuditableStore
 from rdflib.term import Node
 
-from kg_connect._backends._base import Quad, RawResult, until
+from kg_connect._backends._base import Quad, RawResult, Stop, until
 from kg_connect._backends._oxigraph import parse_with_oxigraph
 from kg_connect._loading import Source, as_load_error
 from kg_connect._sparql import query_error
@@ -33,6 +35,17 @@ _SWITCH_LOCK = threading.Lock()
 _PARSE_LOCK = threading.Lock()
 _active = 0
 _saved: tuple[bool, bool] = (True, True)
+
+
+def _fresh_locks() -> None:
+    """In a forked child (a query run with a timeout) no other thread exists: locks another
+    thread held at the fork would never be released."""
+    global _SWITCH_LOCK, _PARSE_LOCK, _active
+    _SWITCH_LOCK, _PARSE_LOCK, _active = threading.Lock(), threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_locks)
 
 
 @contextlib.contextmanager
@@ -84,6 +97,8 @@ class RdflibBackend:
 
     name = "rdflib"
 
+    isolation = "fork"
+
     def __init__(self) -> None:
         self.dataset = rdflib.Dataset(default_union=False)
 
@@ -116,7 +131,7 @@ class RdflibBackend:
         )
 
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
-              deadline: float | None = None) -> RawResult:
+              deadline: Stop | None = None) -> RawResult:
         parse_with_oxigraph(text, kind="query", prefixes=prefixes, base_iri=base_iri)  # the same syntax everywhere
         try:
             with _PARSE_LOCK:  # pyparsing's caches are not thread-safe (timed-out queries run on)
@@ -161,6 +176,23 @@ class RdflibBackend:
                     prepareQuery(text, initNs=prefixes, base=base_iri)
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
             raise query_error(exc, text) from None
+
+    def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+                     out: IO[bytes]) -> None:
+        raw = self.query(text, prefixes=prefixes, base_iri=base_iri, form=form)
+        if raw.form == "ASK":
+            out.write(json.dumps({"form": "ASK", "boolean": bool(raw.boolean)}).encode() + b"\n")
+            return
+        out.write(json.dumps({"form": raw.form}).encode() + b"\n")
+        if raw.form in ("CONSTRUCT", "DESCRIBE"):
+            ox.serialize((ox.Triple(*map(to_oxigraph, t)) for t in raw.triples), out, ox.RdfFormat.N_TRIPLES)
+            return
+        out.write(("\t".join(f"?{v}" for v in raw.vars) + "\n").encode())
+        for row in raw.rows:
+            out.write(("\t".join("" if t is None else str(to_oxigraph(t)) for t in row) + "\n").encode())
+
+    def snapshot(self) -> str:
+        raise ValueError("the rdflib backend lives in memory; it has no snapshots")
 
     def quads(self) -> Iterator[Quad]:
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
