@@ -50,6 +50,19 @@ __all__ = [
 ]
 
 
+_SUBPACKAGES = ("analysis", "cli", "queries", "render", "widgets")
+
+
+def __getattr__(name: str) -> object:
+    """``kg_connect.widgets`` (and the other sub-packages) work after a plain ``import kg_connect``;
+    they are imported on first use, so importing kg_connect stays light."""
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"kg_connect.{name}")
+    raise AttributeError(f"module 'kg_connect' has no attribute {name!r}")
+
+
 def load_ipython_extension(ipython: object) -> None:
     """``%load_ext kg_connect``: register the ``%%sparql`` and ``%sparql`` magics."""
     from kg_connect.magics import load_ipython_extension as load

@@ -101,6 +101,14 @@ class KnowledgeGraph:
             return f"<KnowledgeGraph {self._store.describe()}: closed>"
         return f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} triples>"
 
+    def _repr_html_(self) -> str | None:
+        """Size, named graphs and counts by class as an escaped HTML table, for notebooks."""
+        if self._closed:
+            return None
+        from kg_connect.render import graph_html
+
+        return graph_html(self)
+
     def __enter__(self) -> KnowledgeGraph:
         return self
 
@@ -306,7 +314,7 @@ class KnowledgeGraph:
         except QueryError as exc:
             raise _in_callers_text(exc, bound, sparql) from None
         return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
-                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert)
+                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert, source=self)
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.
@@ -397,7 +405,7 @@ class KnowledgeGraph:
     def labels(self, terms: Iterable[Any]) -> dict[Any, str]:
         """The best label of each term (see :meth:`label`), with one query for them all."""
         terms = list(dict.fromkeys(terms))
-        iris = [t for t in terms if isinstance(t, URIRef)]
+        iris = [t for t in terms if isinstance(t, URIRef) and _is_iri(t)]
         best: dict[Any, tuple[int, int, str]] = {}
         if iris:
             for term, prop, value in self.query(_LABEL_QUERY, term=iris).rows:
@@ -439,6 +447,16 @@ class KnowledgeGraph:
         if match[1]:
             return f"{match[0]}:{text[len(match[1]):]}"
         return text
+
+
+def _is_iri(term: URIRef) -> bool:
+    """rdflib lets some strings be URIRefs that are not IRIs (a '"' in them): they have no
+    label to look up, and cannot be written into a query."""
+    try:
+        ox.NamedNode(str(term))
+    except ValueError:
+        return False
+    return True
 
 
 def _graph_name(graph: str | bool | None, src: Any) -> str | None:

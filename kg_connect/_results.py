@@ -164,6 +164,7 @@ class Results:
         self, form: str, *, vars: list[str] | None = None, rows: list[tuple[Any, ...]] | None = None,
         boolean: bool | None = None, triples: list[tuple[Any, Any, Any]] | None = None,
         namespaces: dict[str, str] | None = None, convert: Callable[[Any], Any] = _same,
+        source: Any = None,
     ) -> None:
         self.form = form
         self.vars: list[str] = list(vars or [])
@@ -172,6 +173,7 @@ class Results:
         self._triples = triples or []
         self._namespaces = namespaces or {}
         self._convert = convert
+        self._source = source  # the KnowledgeGraph asked, for labels in the notebook display
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -220,6 +222,13 @@ class Results:
         if self.form in ("CONSTRUCT", "DESCRIBE"):
             return iter(self.triples)
         return iter(self.rows)
+
+    def _repr_html_(self) -> str:
+        """The first rows as an escaped HTML table ("showing 1–50 of M"), for notebooks."""
+        from kg_connect._graph import KnowledgeGraph
+        from kg_connect.render import results_html
+
+        return results_html(self, self._source if self._source is not None else KnowledgeGraph())
 
     def __repr__(self) -> str:
         if self.form == "ASK":

@@ -39,6 +39,7 @@ class ValidationReport:
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
     text: str = ""
+    graph: Any = field(default=None, repr=False, compare=False)  # the KnowledgeGraph checked
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -56,6 +57,12 @@ class ValidationReport:
     def __repr__(self) -> str:
         return (f"<ValidationReport conforms={self.conforms}: {len(self.violations)} violations, "
                 f"{len(self.warnings)} warnings>")
+
+    def _repr_html_(self) -> str:
+        """The verdict and the first results as an escaped HTML table, for notebooks."""
+        from kg_connect.render import report_html
+
+        return report_html(self, self.graph)
 
     def __str__(self) -> str:
         head = "Conforms." if self.conforms else "Does not conform."
@@ -128,4 +135,5 @@ def validate(
         ont_graph=ontology_graph(), inference=inference, advanced=True,
         allow_warnings=True, inplace=True,
     )
-    return ValidationReport(bool(conforms), _results(report_graph), str(text))
+    return ValidationReport(bool(conforms), _results(report_graph), str(text),
+                            graph=None if isinstance(graph, rdflib.Graph) else graph)

@@ -22,6 +22,7 @@ from kg_connect._graph import KnowledgeGraph
 from kg_connect._loading import FORMATS
 from kg_connect._results import Results
 from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError
+from kg_connect.render._text import visible
 
 __all__ = ["main"]
 
@@ -320,20 +321,8 @@ def _cell(term: object, kg: KnowledgeGraph) -> str:
 
 
 def _visible(text: str) -> str:
-    """Control characters (and bidi overrides) shown as escapes: a terminal must not obey data."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif code < 0x20 or 0x7F <= code < 0xA0 or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E \
-                or 0x2066 <= code <= 0x2069 or code == 0xFEFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Control characters (and bidi overrides) shown as marks: a terminal must not obey data."""
+    return visible(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 # ------------------------------------------------------------------ running

@@ -100,5 +100,107 @@ def test_editor_runs_queries_shows_errors_and_keeps_history(story):
 
 def test_editor_export_shows_the_query_as_escaped_text(story):
     editor = SparqlEditor(story, 'SELECT * WHERE { ?s rdfs:label "</pre><script>alert(1)</script>" }')
-    html = editor._repr_mimebundle_()["text/html"]
+    html = editor.static_html()
     assert "<script>" not in html and "&lt;/pre&gt;&lt;script&gt;" in html
+
+
+# ---------------------------------------------------------------- display and survival
+def test_a_cell_ending_in_results_graph_or_report_shows_an_escaped_table():
+    kg = hostile_graph()
+    res = kg.query("SELECT ?x ?c WHERE { ?x rdfs:comment ?c } ORDER BY ?x")
+    html = res._repr_html_()
+    assert "showing 1–3 of 3" in html and "&lt;img src=x" in html and "<img" not in html
+    graph = kg._repr_html_()
+    assert "6 triples" in graph and "<script" not in graph.replace("&lt;script", "")
+    kg.add((URIRef("https://e.org/p"), URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            URIRef("http://xmlns.com/foaf/0.1/Person")))
+    assert "foaf:Person" in kg._repr_html_()  # counts by class
+    report = kg.validate()._repr_html_()
+    assert "Does not conform" in report and "A person needs a name" in report
+
+
+def test_long_cells_are_cut_and_open_in_full_on_demand():
+    long = "x" * 200_000
+    kg = KnowledgeGraph().load(f'<https://e.org/a> <https://e.org/p> "{long}" .')
+    res = kg.query("SELECT ?s ?o WHERE { ?s ?p ?o }")
+    doc = page(res, kg)
+    cut = doc["rows"][0][1]
+    assert len(cut["v"]) == 300 and cut["cut"] == 200_000 - 300
+    from kg_connect.render._results import whole_cell
+
+    assert whole_cell(res, kg, doc["index"][0], 1) == long
+    html = results_html(res, kg)
+    assert len(html) < 120_000 and "… 199,700 more characters" in html and "<details" in html
+    view = ResultsView(res, kg)
+    sent = []
+    view.send = sent.append
+    view._on_msg(view, {"type": "cell", "row": 0, "col": 1}, [])
+    assert sent == [{"type": "cell", "row": 0, "col": 1, "text": long}]
+    view._on_msg(view, {"type": "cell", "row": 5, "col": 1}, [])  # out of range: ignored
+    assert len(sent) == 1
+
+
+def test_direction_overrides_and_controls_are_shown_not_obeyed():
+    kg = KnowledgeGraph()
+    kg.add((URIRef("https://e.org/a"), RDFS.label, Literal("report\u202egnp.exe")))
+    kg.add((URIRef("https://e.org/a"), RDFS.comment, Literal("nul\x00here\x1b[31m")))
+    res = kg.query("SELECT ?a ?c WHERE { ?a rdfs:comment ?c }")
+    doc = page(res, kg)
+    label, comment = doc["rows"][0]
+    assert label["v"] == "report⟨U+202E⟩gnp.exe" and comment["v"] == "nul␀here␛[31m"
+    html = results_html(res, kg)
+    assert "\x00" not in html and "\u202e" not in html and 'dir="auto"' in html
+    # the exported tooltip shows the full IRI, as the live one does
+    assert 'title="https://e.org/a&#10;https://e.org/a"' in html
+
+
+def test_an_iri_rdflib_allows_but_oxigraph_does_not_still_shows(backend="rdflib"):
+    kg = KnowledgeGraph(backend="rdflib")
+    res = kg.query('SELECT ?x WHERE { BIND(IRI(CONCAT("http://e/a", "\\"", "b")) AS ?x) }')
+    assert kg.labels([res.rows[0].x]) == {res.rows[0].x: 'http://e/a"b'}
+    assert "http://e/a&quot;b" in res._repr_html_()
+
+
+def test_widgets_are_reachable_after_a_plain_import():
+    import subprocess
+    import sys
+
+    code = "import kg_connect; print(kg_connect.widgets.SparqlEditor.__name__, kg_connect.render.visible('a'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["SparqlEditor", "a"], out.stderr
+
+
+def test_spreadsheet_download_neutralises_formulas_but_to_csv_stays_w3c():
+    from kg_connect.render import spreadsheet_csv
+
+    kg = KnowledgeGraph()
+    res = kg.query('SELECT ?v WHERE { VALUES ?v { "=HYPERLINK(\\"http://evil\\")" "+1+1" "-2" "@SUM(A1)" "plain" -3 } }')
+    sheet = spreadsheet_csv(res).split("\r\n")
+    assert sheet[1:7] == ["\"'=HYPERLINK(\"\"http://evil\"\")\"", "'+1+1", "-2", "'@SUM(A1)", "plain", "-3"]
+    assert res.to_csv().split("\r\n")[1] == '"=HYPERLINK(""http://evil"")"'
+    view = ResultsView(res, kg)
+    sent = []
+    view.send = sent.append
+    view._on_msg(view, {"type": "download", "format": "csv"}, [])
+    assert sent[0]["content"] == spreadsheet_csv(res)
+
+
+def test_a_view_displays_a_static_copy_then_the_live_widget():
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+
+    shell = start_ipython() or get_ipython()  # the one test shell of this process
+    outputs = []
+    real = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, metadata=None, **kw: outputs.append(data)
+    try:
+        kg = hostile_graph()
+        view = ResultsView(kg.query("SELECT ?x WHERE { ?x rdfs:label ?l }"), kg)
+        view._ipython_display_()
+    finally:
+        shell.display_pub.publish = real
+    assert len(outputs) == 2
+    static, live = outputs
+    assert f'class="kgc-static" data-kgc-view="{view.static_id}"' in static["text/html"]
+    assert "&lt;img src=x" in static["text/html"]
+    assert list(live) == ["application/vnd.jupyter.widget-view+json"]  # nothing else to show

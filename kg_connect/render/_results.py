@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -10,37 +11,66 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg_connect.render._text import clip, visible
+
 if TYPE_CHECKING:
     from kg_connect._graph import KnowledgeGraph
     from kg_connect._results import Results
 
-__all__ = ["cell", "page", "results_html", "sort_order"]
+__all__ = ["cell", "page", "results_html", "sort_order", "spreadsheet_csv", "whole_cell"]
 
 PAGE_SIZE = 50
+#: characters of a cell shown before it is cut (the rest opens on demand)
+CELL_CHARS = 300
+#: characters of a hover (full IRIs are rarely longer)
+HOVER_CHARS = 2000
+#: characters of a cut cell that a static export still carries, in a <details>
+STATIC_FULL_CHARS = 100_000
 # datatypes whose values speak for themselves: not labelled in cells
 _PLAIN_TYPES = frozenset({XSD.string, XSD.integer, XSD.decimal, XSD.double, XSD.boolean})
 
 
-def cell(term: Any, graph: KnowledgeGraph, labels: dict[Any, str]) -> dict[str, str]:
-    """One value as the browser shows it: kind, text, and what a hover reveals.
+def full_text(term: Any, graph: KnowledgeGraph, labels: dict[Any, str]) -> str:
+    """The whole text a cell stands for (its label for an IRI), control characters shown."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return visible(labels.get(term) or graph.qname(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return visible(str(term))
+
+
+def cell(term: Any, graph: KnowledgeGraph, labels: dict[Any, str], limit: int = CELL_CHARS) -> dict[str, Any]:
+    """One value as the browser shows it: kind, text (cut at ``limit`` characters, with the
+    number left out in ``cut``), and what a hover reveals. Control characters are visible.
 
     >>> from kg_connect import KnowledgeGraph
     >>> cell(Literal("hi", lang="en"), KnowledgeGraph(), {})
     {'t': 'literal', 'v': 'hi', 'm': '@en'}
+    >>> cell(Literal("x" * 400), KnowledgeGraph(), {})["cut"]
+    100
     """
     if term is None:
         return {"t": "none", "v": ""}
+    text, cut = clip(full_text(term, graph, labels), limit)
+    out: dict[str, Any]
     if isinstance(term, URIRef):
-        return {"t": "iri", "v": labels.get(term) or graph.qname(term), "h": graph.qname(term),
-                "iri": str(term)}
-    if isinstance(term, BNode):
-        return {"t": "bnode", "v": f"_:{term}"}
-    if isinstance(term, Literal):
-        meta = f"@{term.language}" if term.language else ""
-        if term.datatype is not None and term.datatype not in _PLAIN_TYPES:
-            meta = graph.qname(term.datatype)
-        return {"t": "literal", "v": str(term), "m": meta} if meta else {"t": "literal", "v": str(term)}
-    return {"t": "literal", "v": str(term)}
+        qname = visible(graph.qname(term))
+        out = {"t": "iri", "v": text, "h": clip(qname, HOVER_CHARS)[0],
+               "iri": clip(visible(str(term)), HOVER_CHARS)[0]}
+    elif isinstance(term, BNode):
+        out = {"t": "bnode", "v": text}
+    else:
+        out = {"t": "literal", "v": text}
+        meta = f"@{term.language}" if isinstance(term, Literal) and term.language else ""
+        if isinstance(term, Literal) and term.datatype is not None and term.datatype not in _PLAIN_TYPES:
+            meta = visible(graph.qname(term.datatype))
+        if meta:
+            out["m"] = meta
+    if cut:
+        out["cut"] = cut
+    return out
 
 
 def _sort_key(term: Any) -> tuple[int, Any]:
@@ -81,7 +111,8 @@ def page(
 ) -> dict[str, Any]:
     """One page of a result as a JSON-able document the results widget renders.
 
-    Labels for the IRIs of the page are looked up with one query.
+    Labels for the IRIs of the page are looked up with one query. ``index`` gives each
+    row's position in the whole result (to ask for a cut cell in full).
     """
     doc: dict[str, Any] = {"form": results.form, "total": len(results), "size": size}
     if results.form == "ASK":
@@ -90,18 +121,26 @@ def page(
     if results.form in ("CONSTRUCT", "DESCRIBE"):
         graph_out = results.graph
         text = graph_out.serialize(format="turtle") if graph_out is not None else ""
-        doc["turtle"] = text[:200_000]
+        doc["turtle"] = visible(text[:200_000])
         doc["truncated"] = len(text) > 200_000
         return doc
     pages = max(1, -(-len(results) // size))
     number = min(max(0, number), pages - 1)
     order = order if order is not None else list(range(len(results)))
-    rows = [results.rows[n] for n in order[number * size:(number + 1) * size]]
+    index = order[number * size:(number + 1) * size]
+    rows = [results.rows[n] for n in index]
     labels = graph.labels(t for row in rows for t in row if isinstance(t, URIRef))
-    doc.update(vars=results.vars, page=number, pages=pages, first=number * size + 1 if rows else 0,
-               last=number * size + len(rows),
+    doc.update(vars=[visible(v) for v in results.vars], page=number, pages=pages,
+               first=number * size + 1 if rows else 0, last=number * size + len(rows), index=index,
                rows=[[cell(t, graph, labels) for t in row] for row in rows])
     return doc
+
+
+def whole_cell(results: Results, graph: KnowledgeGraph, row: int, column: int) -> str:
+    """The full text of one cell (what "show all" opens), control characters shown."""
+    term = results.rows[row][column]
+    labels = graph.labels([term]) if isinstance(term, URIRef) else {}
+    return full_text(term, graph, labels)
 
 
 @lru_cache(maxsize=1)
@@ -127,13 +166,19 @@ def status_line(doc: dict[str, Any]) -> str:
     return f"showing {doc['first']:,}–{doc['last']:,} of {doc['total']:,}"
 
 
-def _cell_html(c: dict[str, str]) -> str:
+def _cell_html(c: dict[str, Any], full: str) -> str:
     if c["t"] == "none":
         return '<td class="kgc-none"></td>'
-    if c["t"] == "iri":
-        return f'<td class="kgc-iri" title="{_e(c["h"])}">{_e(c["v"])}</td>'
+    cls = ' class="kgc-iri"' if c["t"] == "iri" else ""
+    title = f' title="{_e(c["h"])}&#10;{_e(c["iri"])}"' if c["t"] == "iri" else ""
     meta = f' <span class="kgc-meta">{_e(c["m"])}</span>' if c.get("m") else ""
-    return f"<td>{_e(c['v'])}{meta}</td>"
+    more = ""
+    if c.get("cut"):
+        shown, rest = clip(full, STATIC_FULL_CHARS)
+        tail = f"… and {rest:,} more characters (download the CSV for all)" if rest else ""
+        more = (f'<details class="kgc-more"><summary>… {c["cut"]:,} more characters</summary>'
+                f'<div class="kgc-full">{_e(shown)}{_e(tail)}</div></details>')
+    return f'<td dir="auto"{cls}{title}><span class="kgc-v">{_e(c["v"])}</span>{meta}{more}</td>'
 
 
 def results_html(results: Results, graph: KnowledgeGraph, *, size: int = PAGE_SIZE) -> str:
@@ -151,9 +196,45 @@ def results_html(results: Results, graph: KnowledgeGraph, *, size: int = PAGE_SI
     elif results.form in ("CONSTRUCT", "DESCRIBE"):
         parts.append(f'<div class="kgc-status">{_e(status_line(doc))}</div><pre>{_e(doc["turtle"])}</pre>')
     else:
-        head = "".join(f"<th>{_e(v)}</th>" for v in doc["vars"])
-        body = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>" for row in doc["rows"])
+        head = "".join(f'<th dir="auto">{_e(v)}</th>' for v in doc["vars"])
+        rows = results.rows
+        labels = graph.labels(t for n in doc["index"] for t in rows[n] if isinstance(t, URIRef))
+        body = "".join(
+            "<tr>" + "".join(_cell_html(c, full_text(rows[n][i], graph, labels) if c.get("cut") else "")
+                             for i, c in enumerate(row)) + "</tr>"
+            for n, row in zip(doc["index"], doc["rows"]))
         parts.append(f'<div class="kgc-status">{_e(status_line(doc))}</div>'
                      f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     parts.append("</div>")
     return "".join(parts)
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_csv(results: Results) -> str:
+    """The rows as CSV for spreadsheets: like :meth:`Results.to_csv`, but a cell that a
+    spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return, and is not a number) gets a leading ``'`` (CSV injection)."""
+    import csv
+    import io
+
+    from kg_connect._results import _csv_text
+
+    def safe(term: Any) -> str:
+        text = _csv_text(term)
+        if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
+            return "'" + text
+        return text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if results.form == "ASK":
+        writer.writerows([["boolean"], ["true" if results.boolean else "false"]])
+    elif results.form in ("CONSTRUCT", "DESCRIBE"):
+        writer.writerow(["subject", "predicate", "object"])
+        writer.writerows([[safe(t) for t in triple] for triple in results.triples])
+    else:
+        writer.writerow([safe(Literal(v)) for v in results.vars])
+        writer.writerows([[safe(t) for t in row] for row in results.rows])
+    return out.getvalue()

@@ -13,7 +13,9 @@ import traitlets
 from kg_connect._graph import KnowledgeGraph
 from kg_connect.errors import KgConnectError, QueryError
 from kg_connect.queries import catalogue
+from kg_connect.render._text import visible
 from kg_connect.widgets._results import ResultsView
+from kg_connect.widgets._static import StaticCopy
 
 __all__ = ["SparqlEditor"]
 
@@ -32,7 +34,7 @@ class _EditorInput(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
 
-class SparqlEditor(ipywidgets.VBox):
+class SparqlEditor(StaticCopy, ipywidgets.VBox):
     """A SPARQL editor over ``graph`` with the results view under it.
 
     ``run(query)`` does from Python what the Run button does, so it can be scripted and tested.
@@ -45,21 +47,18 @@ class SparqlEditor(ipywidgets.VBox):
              "params": [{"name": p.name, "type": p.type, "description": p.description} for p in q.params]}
             for q in catalogue()])
         self.results = ResultsView()
+        self.static_id = self.results.static_id  # the results view, drawn, hides the copy
         super().__init__(children=[self.input, self.results], **kwargs)
         self.input.on_msg(self._on_msg)
 
     def __repr__(self) -> str:
         return f"<SparqlEditor over {self.graph!r}>"
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
-        if not data:
-            return data
-        data = dict(data)
-        # what an export shows without a kernel: the query, as text
-        data["text/html"] = ('<div class="kgc-editor-static"><em>SPARQL editor (needs a running kernel)</em>'
-                             f"<pre>{html.escape(self.input.query)}</pre></div>")
-        return data
+    def static_html(self) -> str:
+        """What an export shows without a kernel: the query, as text, and the results shown."""
+        shown = self.results.static_html() or ""
+        return ('<div class="kgc-editor-static"><em>SPARQL editor (needs a running kernel)</em>'
+                f"<pre>{html.escape(visible(self.input.query))}</pre>{shown}</div>")
 
     def run(self, query: str | None = None) -> None:
         """Run ``query`` (default: the editor's text) and show the results or the error."""
@@ -67,6 +66,25 @@ class SparqlEditor(ipywidgets.VBox):
         self.input.query = text
         self._remember(text)
         self._show(lambda: self.graph.query(text))
+
+    def check(self, query: str | None = None) -> bool:
+        """Check the query without running it (``KnowledgeGraph.parse``), as the editor does
+        while you type: the error is marked at its line, or the mark is cleared."""
+        text = self.input.query if query is None else query
+        if not text.strip():
+            self.input.error = {}
+            return True
+        try:
+            self.graph.parse(text)
+        except QueryError as exc:
+            self.input.error = {"message": exc.reason, "line": exc.line, "column": exc.column,
+                                "pointer": exc.pointer(), "checked": True}
+            return False
+        except KgConnectError as exc:
+            self.input.error = {"message": str(exc), "checked": True}
+            return False
+        self.input.error = {}
+        return True
 
     def ask(self, name: str, **params: Any) -> None:
         """Run a named question with its parameters and show the answer."""
@@ -96,5 +114,7 @@ class SparqlEditor(ipywidgets.VBox):
     def _on_msg(self, widget: Any, content: dict[str, Any], buffers: Any) -> None:
         if content.get("type") == "run":
             self.run(str(content.get("query", "")))
+        elif content.get("type") == "check":
+            self.check(str(content.get("query", "")))
         elif content.get("type") == "ask":
             self.ask(str(content.get("name")), **dict(content.get("params") or {}))

@@ -10,7 +10,16 @@ import traitlets
 
 from kg_connect._graph import KnowledgeGraph
 from kg_connect._results import Results
-from kg_connect.render._results import PAGE_SIZE, page, results_html, sort_order, stylesheet
+from kg_connect.render._results import (
+    PAGE_SIZE,
+    page,
+    results_html,
+    sort_order,
+    spreadsheet_csv,
+    stylesheet,
+    whole_cell,
+)
+from kg_connect.widgets._static import StaticCopy, new_static_id
 
 __all__ = ["ResultsView"]
 
@@ -19,17 +28,19 @@ _DOWNLOADS = {"csv": ("text/csv", "results.csv"), "json": ("application/sparql-r
               "turtle": ("text/turtle", "results.ttl")}
 
 
-class ResultsView(anywidget.AnyWidget):
+class ResultsView(StaticCopy, anywidget.AnyWidget):
     """Query results in JupyterLab: one page at a time, sortable, downloadable.
 
-    Its saved output also holds a static, escaped HTML table of the first page, so
-    nbconvert, nbviewer and GitHub show the results without a kernel.
+    Displayed, it leaves a static, escaped HTML table of the first page beside the live
+    view, so a saved notebook reopened without its kernel, nbconvert (with or without
+    stored widget state), nbviewer and GitHub all show the results.
     """
 
     _esm = _HERE / "results.js"
     _css = stylesheet()
 
     payload = traitlets.Dict().tag(sync=True)
+    static_id = traitlets.Unicode().tag(sync=True)
     page = traitlets.Int(0).tag(sync=True)
     sort: traitlets.List[Any] = traitlets.List().tag(sync=True)
 
@@ -37,7 +48,7 @@ class ResultsView(anywidget.AnyWidget):
                  page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, not {page_size}")
-        super().__init__(**kwargs)
+        super().__init__(static_id=new_static_id(), **kwargs)
         self.results = results
         self.graph = graph
         self.page_size = page_size
@@ -80,14 +91,23 @@ class ResultsView(anywidget.AnyWidget):
                             order=self._order)
 
     def _on_msg(self, widget: Any, content: dict[str, Any], buffers: Any) -> None:
-        if content.get("type") != "download" or self.results is None:
+        if self.results is None or self.graph is None:
+            return
+        if content.get("type") == "cell" and self.results.form == "SELECT":
+            row, col = content.get("row"), content.get("col")
+            if isinstance(row, int) and isinstance(col, int) and 0 <= row < len(self.results) \
+                    and 0 <= col < len(self.results.vars):
+                text = whole_cell(self.results, self.graph, row, col)
+                self.send({"type": "cell", "row": row, "col": col, "text": text})
+            return
+        if content.get("type") != "download":
             return
         fmt = content.get("format")
         if fmt not in _DOWNLOADS:
             return
         mime, name = _DOWNLOADS[fmt]
         if fmt == "csv":
-            text = self.results.to_csv()
+            text = spreadsheet_csv(self.results)  # for spreadsheets: no formula injection
         elif fmt == "json":
             text = self.results.to_json()
         else:
@@ -95,11 +115,8 @@ class ResultsView(anywidget.AnyWidget):
             text = graph.serialize(format="turtle") if graph is not None else ""
         self.send({"type": "download", "format": fmt, "mime": mime, "name": name, "content": text})
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None or self.results is None or self.graph is None:
-            return bundle
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        data = dict(data)
-        data["text/html"] = results_html(self.results, self.graph, size=self.page_size)
-        return data, metadata
+    def static_html(self) -> str | None:
+        """The escaped HTML of the first page that exports and kernel-less views show."""
+        if self.results is None or self.graph is None:
+            return None
+        return results_html(self.results, self.graph, size=self.page_size)

@@ -66,7 +66,8 @@ function render({ model, el: root }) {
     const err = model.get("error") || {};
     error.replaceChildren();
     if (err.message) {
-      error.appendChild(el("div", "", err.line ? `line ${err.line}, column ${err.column}: ${err.message}` : err.message));
+      const where = err.line ? `line ${err.line}, column ${err.column}: ` : "";
+      error.appendChild(el("div", "", (err.checked ? "check: " : "") + where + err.message));
       if (err.pointer) error.appendChild(el("pre", "", err.pointer));
     }
     drawText();
@@ -120,7 +121,12 @@ function render({ model, el: root }) {
   }
 
   input.value = model.get("query") || "";
-  input.addEventListener("input", drawText);
+  let pending = null;  // check the text (without running it) once typing pauses
+  const checkSoon = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => model.send({ type: "check", query: input.value }), 400);
+  };
+  input.addEventListener("input", () => { drawText(); checkSoon(); });
   input.addEventListener("scroll", () => { shade.scrollTop = input.scrollTop; shade.scrollLeft = input.scrollLeft; });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.shiftKey) { e.preventDefault(); e.stopPropagation(); submit(); }
@@ -139,6 +145,7 @@ function render({ model, el: root }) {
   model.on("change:status", onNote);
   drawHistory(); drawQuestions(); drawError(); onNote();
   return () => {
+    clearTimeout(pending);
     model.off("change:error", drawError);
     model.off("change:history", drawHistory);
     model.off("change:catalogue", drawQuestions);

@@ -13,10 +13,17 @@ function status(doc) {
   return `showing ${doc.first.toLocaleString("en")}–${doc.last.toLocaleString("en")} of ${doc.total.toLocaleString("en")}`;
 }
 
-function cellNode(c) {
-  const td = el("td", c.t === "iri" ? "kgc-iri" : c.t === "none" ? "kgc-none" : "", c.v);
+function cellNode(c, askFull) {
+  const td = el("td", c.t === "iri" ? "kgc-iri" : c.t === "none" ? "kgc-none" : "");
+  td.dir = "auto";  // each cell keeps its own direction; controls arrive already made visible
+  td.appendChild(el("span", "kgc-v", c.v));
   if (c.t === "iri") td.title = c.h + "\n" + c.iri;
   if (c.m) td.appendChild(el("span", "kgc-meta", c.m));
+  if (c.cut) {
+    const more = el("button", "kgc-more", `… ${c.cut.toLocaleString("en")} more characters`);
+    more.addEventListener("click", () => { more.disabled = true; askFull(td); });
+    td.appendChild(more);
+  }
   return td;
 }
 
@@ -27,9 +34,20 @@ function button(label, action, disabled) {
   return b;
 }
 
+function hideStaticCopy(root, id) {
+  // the output beside this view holds its static copy (for exports and kernel-less views):
+  // once the live view is drawn, hide it
+  if (!id) return;
+  for (const copy of document.querySelectorAll(`.kgc-static[data-kgc-view="${id}"]`)) {
+    const child = copy.closest(".jp-OutputArea-child");
+    (child && !child.contains(root) ? child : copy).style.display = "none";
+  }
+}
+
 function render({ model, el: root }) {
-  const box = el("div", "kgc-results");
+  const box = el("div", "kgc-results kgc-live");
   root.appendChild(box);
+  hideStaticCopy(root, model.get("static_id"));
 
   function draw() {
     const doc = model.get("payload") || {};
@@ -80,16 +98,29 @@ function render({ model, el: root }) {
     thead.appendChild(head);
     table.appendChild(thead);
     const body = el("tbody");
-    for (const row of doc.rows) {
+    doc.rows.forEach((row, r) => {
       const tr = el("tr");
-      for (const c of row) tr.appendChild(cellNode(c));
+      row.forEach((c, col) => tr.appendChild(cellNode(c, (td) => {
+        const key = `${doc.index[r]}:${col}`;
+        waiting[key] = td;
+        model.send({ type: "cell", row: doc.index[r], col });
+      })));
       body.appendChild(tr);
-    }
+    });
     table.appendChild(body);
     box.appendChild(table);
   }
 
+  const waiting = {};
   function onMessage(msg) {
+    if (msg && msg.type === "cell") {  // a cut cell, in full, in a scrolling box
+      const td = waiting[`${msg.row}:${msg.col}`];
+      if (td) {
+        td.querySelector(".kgc-more")?.remove();
+        td.appendChild(el("div", "kgc-full", msg.text));
+      }
+      return;
+    }
     if (!msg || msg.type !== "download") return;
     const blob = new Blob([msg.content], { type: msg.mime });
     const a = document.createElement("a");
