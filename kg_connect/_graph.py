@@ -382,12 +382,12 @@ class KnowledgeGraph:
             raise QueryError(exc.reason, sparql) from None
 
     # ------------------------------------------------------------------ meaning
-    def validate(self, shapes: rdflib.Graph | None = None) -> ValidationReport:
+    def validate(self, shapes: rdflib.Graph | None = None, **options: Any) -> ValidationReport:
         """Check the graph against the kg_connect SHACL shapes (or ``shapes``).
 
-        See :func:`kg_connect.validate`.
+        See :func:`kg_connect.validate` for the options (``inference``, ``literals``, ``progress``).
         """
-        return validate(self, shapes)
+        return validate(self, shapes, **options)
 
     def label(self, term: Any) -> str:
         """The best human label of ``term``.

@@ -106,17 +106,20 @@ class Source:
         """The first ``size`` bytes of the (decompressed) source."""
         if self.data is not None:
             return self.data[:size]
-        opener = gzip.open if self.gzipped else open
-        with opener(self.path, "rb") as fh:  # type: ignore[operator]
-            return fh.read(size)  # type: ignore[no-any-return]
+        assert self.path is not None  # noqa: S101 - one of path or data is always set
+        if self.gzipped:
+            with gzip.open(self.path, "rb") as fh:
+                return bytes(fh.read(size))
+        with open(self.path, "rb") as raw:
+            return raw.read(size)
 
     def read(self) -> bytes:
         if self.data is not None:
             return self.data
-        if self.gzipped:
-            with gzip.open(self.path, "rb") as fh:  # type: ignore[arg-type]
-                return fh.read()
         assert self.path is not None  # noqa: S101 - one of path or data is always set
+        if self.gzipped:
+            with gzip.open(self.path, "rb") as fh:
+                return bytes(fh.read())
         return self.path.read_bytes()
 
     def with_base(self, base: str | None) -> Source:

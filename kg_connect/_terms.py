@@ -10,6 +10,7 @@ import datetime as _dt
 import decimal
 import logging
 import sys
+import warnings
 from typing import Any
 
 import pyoxigraph as ox
@@ -42,6 +43,8 @@ PREFIXES: dict[str, str] = {
 }
 
 _XSD_STRING = str(XSD.string)
+_XSD_BOOLEAN = str(XSD.boolean)
+_BOOLEANS = frozenset({"true", "false", "1", "0"})
 _OX_XSD_STRING = ox.NamedNode(_XSD_STRING)
 
 
@@ -88,6 +91,10 @@ def to_rdflib(term: Any) -> Any:
         dt = term.datatype.value
         if dt == _XSD_STRING:
             return Literal(term.value)
+        if dt == _XSD_BOOLEAN and term.value not in _BOOLEANS:
+            with warnings.catch_warnings():  # an ill-typed boolean: validation reports it, not rdflib
+                warnings.simplefilter("ignore")
+                return Literal(term.value, datatype=URIRef(dt), normalize=False)
         return Literal(term.value, datatype=URIRef(dt), normalize=False)
     if cls is ox.BlankNode:
         return BNode(term.value)

@@ -247,13 +247,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     kg = _graph(args)
     shapes = None
     if args.shapes:
-        shapes = KnowledgeGraph(prefixes={})
+        import rdflib
+
+        loaded = KnowledgeGraph(prefixes={})
         for name in args.shapes:
-            shapes.load(Path(name), format=None, base_iri=args.base)
-    report = kg.validate(shapes.to_rdflib() if shapes is not None else None)
+            loaded.load(Path(name), base_iri=args.base)
+        shapes = rdflib.Graph()
+        for s, p, o, _ in loaded.to_rdflib().quads((None, None, None, None)):
+            shapes.add((s, p, o))
+    report = kg.validate(shapes)
     for result in report.results:
         path = f" {kg.qname(result.path)}" if result.path is not None else ""
-        print(f"{result.severity}: {kg.qname(result.focus_node)}{path}: {result.message}")
+        files = f" (in {', '.join(str(g) for g in result.graphs)})" if result.graphs else ""
+        print(f"{result.severity}: {_visible(kg.qname(result.focus_node))}{path}: {_visible(result.message)}{files}")
     if report.conforms:
         print(f"conforms ({len(kg):,} triples, {len(report.warnings)} warnings)")
         return EXIT_OK

@@ -47,7 +47,8 @@ class KgConnectError(Exception):
 
     def for_cli(self) -> str:
         """The message as the command line shows it."""
-        return self._cli if getattr(self, "_cli", None) else str(self)
+        cli = getattr(self, "_cli", None)
+        return cli if cli else str(self)
 
 
 class LoadError(KgConnectError):

@@ -68,7 +68,12 @@ class SparqlMagic(Magics):
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics and make their defaults settable with ``%config``."""
+    """Register the magics, make their defaults settable with ``%config``, and show the
+    progress of long runs (validation) as a widget."""
+    from kg_connect._progress import set_display
+    from kg_connect.widgets._progress import ProgressBar
+
+    set_display(ProgressBar)
     magic = SparqlMagic(shell=ipython)
     ipython.register_magics(magic)
     if magic not in ipython.configurables:

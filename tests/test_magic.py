@@ -149,3 +149,18 @@ def test_magic_documents_its_options(shell):
     doc = shell.find_cell_magic("sparql").__doc__
     for option in ("--graph", "--out", "--limit", "--display", "--timeout", "--allow-network"):
         assert option in doc
+
+
+def test_long_validations_show_a_progress_widget(shell, monkeypatch):
+    import kg_connect._progress as progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    result = shell.run_cell("report = kg.validate()")
+    assert result.success, result.error_in_exec
+    (box,) = shown
+    bar, text = box.children
+    assert bar.value == bar.max and bar.bar_style == "success" and "done" in text.value

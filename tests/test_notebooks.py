@@ -42,7 +42,8 @@ def test_notebook_executes(path: Path):
     if path.name == "02-sparql.ipynb":
         assert "showing 1–10 of 17" in text        # the first page of the people table
         assert "idea-trail" in text and '"boolean": true' in text
-        tables = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-                  if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
-        # every live table also carries its static first page for exports
-        assert tables and all("text/html" in out["data"] for out in tables)
+        # every live table is preceded by its static copy (the first page) for exports
+        pairs = [(cell.outputs[i - 1] if i else {}, out) for cell in nb.cells if cell.cell_type == "code"
+                 for i, out in enumerate(cell.outputs)
+                 if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+        assert pairs and all('class="kgc-static"' in copy.get("data", {}).get("text/html", "") for copy, _ in pairs)

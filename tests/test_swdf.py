@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from conftest import SWDF
-from kg_connect import KnowledgeGraph
+from kg_connect import KgConnectWarning, KnowledgeGraph
 
 
 @pytest.fixture(scope="module")
 def iswc() -> KnowledgeGraph:
     kg = KnowledgeGraph()
-    for year in (2010, 2011):
-        kg.load(SWDF / f"iswc-{year}-complete.rdf")
+    kg.load(SWDF / "iswc-2010-complete.rdf")
+    with pytest.warns(KgConnectWarning, match="relative IRIs .* resolved against <file:///iswc-2011-complete.rdf>"):
+        kg.load(SWDF / "iswc-2011-complete.rdf")
     return kg
 
 
@@ -35,8 +36,11 @@ def test_questions_on_conference_data(iswc):
 
 
 def test_validation_runs_on_real_data(iswc):
-    report = iswc.validate()
-    assert report.conforms, str(report)[:2000]
+    report = iswc.validate(progress=False)
+    # the shapes find nothing wrong; two ISWC 2011 times are ill-typed (hours "9" and "109")
+    assert [str(r.value) for r in report.violations] == ["2011-10-26T109:30:00+02:00", "2011-10-25T9:30:00+02:00"]
+    assert all(r.component.endswith("DatatypeConstraintComponent") for r in report.violations)
+    assert iswc.validate(literals=False, progress=False).conforms
 
 
 def test_real_data_round_trips_through_turtle(iswc, tmp_path):
