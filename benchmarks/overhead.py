@@ -5,7 +5,8 @@ For each benchmark question (see ``run.py``) at one size, this times in one proc
 - ``raw``: ``store.query(q, substitutions=...)`` with every solution consumed (as run.py);
 - ``raw+conv``: the same, every term also converted with ``kg_connect._terms.to_rdflib``;
 - ``checks``: the text checks ``KnowledgeGraph.query`` runs before the store sees the query
-  (``check_network``, ``query_form``, ``KnowledgeGraph._bindings``);
+  (``_sparql.analyse`` (cached), ``_sparql.check``, ``KnowledgeGraph._parameters``,
+  ``_sparql.bind_values``);
 - ``kg``: ``kg.query(q, **params)``; ``kg+rows``: and ``.rows`` / the triples consumed;
 
 and splits the difference ``kg+rows − raw`` into conversion (``raw+conv − raw``), checks,
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from rdflib import URIRef
 
     from kg_connect import KnowledgeGraph
-    from kg_connect._sparql import check_network, query_form
+    from kg_connect._sparql import analyse, bind_values, check
     from kg_connect._terms import to_rdflib
 
     path = str(ensure(parse_size(args.size)))
@@ -98,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
                 tuple(map(to_rdflib, item))
 
         def checks(text: str = text, kwargs: Any = kwargs) -> None:
-            check_network(text, False)
-            query_form(text)
-            kg._bindings(text, kwargs)
+            scan = analyse(text)
+            check(scan, kind="query", prefixes=kg.namespaces)
+            if kwargs:
+                terms = kg._parameters(scan, kwargs)
+                bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()})
 
         def kg_only(text: str = text, kwargs: Any = kwargs) -> None:
             kg.query(text, **kwargs)
@@ -134,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
                             + "\n".join(line for line in buf.getvalue().splitlines()
                                         if line.strip() and not line.startswith(("   Ordered", "   List"))))
     print()
-    print("conversion = raw with every term converted by to_rdflib − raw; checks = check_network + "
-          "query_form + KnowledgeGraph._bindings; Results/.rows = (kg.query + .rows) − kg.query; "
-          "rest = what is left (store call options, second query_form for CONSTRUCT, ...). "
+    print("conversion = raw with every term converted by to_rdflib − raw; checks = analyse + check + "
+          "KnowledgeGraph._parameters + bind_values; Results/.rows = (kg.query + .rows) − kg.query; "
+          "rest = what is left (store call options, VALUES instead of substitutions, ...). "
           "Oxigraph evaluates lazily, so in the profiles the query's own work shows up in the "
           "list comprehension that reads the solutions (_oxigraph.py) as well as in Store.query.\n")
     for p in profiles:

@@ -99,7 +99,11 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         if self._closed:
             return f"<KnowledgeGraph {self._store.describe()}: closed>"
-        return f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} triples>"
+        graphs = len(self._backend.graph_names())
+        if not graphs:
+            return f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} triples>"
+        return (f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} quads in {graphs:,} named "
+                f"graph{'' if graphs == 1 else 's'} and the default graph>")
 
     def _repr_html_(self) -> str | None:
         """Size, named graphs and counts by class as an escaped HTML table, for notebooks."""

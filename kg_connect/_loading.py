@@ -273,7 +273,7 @@ def _from_url(url: str, format: str | None, allow_network: bool) -> Source:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > MAX_DOWNLOAD_BYTES:
-                    raise LoadError(f"the download is larger than {MAX_DOWNLOAD_BYTES >> 20} MiB; "
+                    raise LoadError(f"the download is larger than {_size(MAX_DOWNLOAD_BYTES)}; "
                                     "download it yourself and load the file", url)
                 chunks.append(chunk)
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -295,6 +295,10 @@ def _from_url(url: str, format: str | None, allow_network: bool) -> Source:
         except ValueError:
             fmt = _sniff(data)
     return Source(url, fmt, data=data, default_base=final)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB" if n >= 1 << 20 else f"{n / 1024:g} KiB"
 
 
 # ------------------------------------------------------------------ encodings

@@ -208,6 +208,9 @@ def test_editor_widget_runs_with_shift_enter_and_marks_errors(lab, browser):
     assert page.locator(".kgc-live .kgc-status").first.inner_text().strip() == "showing 1–17 of 17"
 
     editor.fill("SELECT ?name WHERE {\n  ?p foaf:name ?name .\n  ?p nope:x ?y }")
+    # checked as it is typed (KnowledgeGraph.parse), before anything runs
+    page.wait_for_selector(".kgc-editor-error >> text=check: line 3, column 6: unknown prefix 'nope:'", timeout=30_000)
+    assert page.locator(".kgc-line-error").inner_text().strip() == "?p nope:x ?y }"
     editor.press("Shift+Enter")
     page.wait_for_selector(".kgc-editor-error >> text=unknown prefix 'nope:'", timeout=60_000)
     assert "line 3, column 6" in page.locator(".kgc-editor-error").inner_text()

@@ -286,3 +286,129 @@ def test_data_file_with_bom_loads(kg, tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + TURTLE_FULL.encode())
     kg.load(path)
     assert len(kg) == 5
+
+
+# ---------------------------------------------------------------- real data: graphs, encodings, gz, URLs
+def test_load_into_a_named_graph_or_one_per_file(kg, tmp_path):
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    a.write_text(TURTLE_FULL)
+    b.write_text('<https://example.org/x> <http://xmlns.com/foaf/0.1/name> "X" .')
+    kg.load(a, graph="https://example.org/people").load(b, graph=True)
+    assert names(kg) == []  # nothing in the default graph
+    rows = kg.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
+    assert [(str(g), int(n)) for g, n in rows] == [("file:///b.ttl", 1), ("https://example.org/people", 5)]
+    assert repr(kg).endswith("6 quads in 2 named graphs and the default graph>")
+    with pytest.raises(LoadError, match="not a file; pass graph=IRI"):
+        kg.load(TURTLE_FULL, graph=True)
+    with pytest.raises(LoadError, match="is not an IRI"):
+        kg.load(a, graph="not an iri")
+
+
+def test_a_named_graph_for_trig_keeps_its_own_graphs(kg):
+    kg.load("<https://e.org/s> <https://e.org/p> 1 . <https://e.org/g> { <https://e.org/s> <https://e.org/p> 2 }",
+            format="trig", graph="https://e.org/file")
+    rows = kg.query("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").rows
+    assert [(str(g), int(o)) for g, o in rows] == [("https://e.org/file", 1), ("https://e.org/g", 2)]
+
+
+def test_rdfxml_and_jsonld_prefixes_join_the_namespaces(kg):
+    kg.load(SAME_DATA["rdfxml"].replace('xmlns:foaf=', 'xmlns:swrc="http://swrc.ontoware.org/ontology#" xmlns:foaf='),
+            format="rdfxml")
+    assert kg.namespaces["swrc"] == "http://swrc.ontoware.org/ontology#"
+    kg.load(json.dumps({"@context": {"ex2": "https://example.org/two/", "name": "http://xmlns.com/foaf/0.1/name"},
+                        "@id": "ex2:a", "name": "A"}), format="jsonld")
+    assert kg.namespaces["ex2"] == "https://example.org/two/" and "name" not in kg.namespaces
+    assert kg.qname(URIRef("https://example.org/two/a")) == "ex2:a"
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "iso-8859-1", "utf-16"])
+def test_rdfxml_in_any_encoding_xml_allows(kg, tmp_path, encoding):
+    text = (f'<?xml version="1.0" encoding="{encoding}"?>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:foaf="http://xmlns.com/foaf/0.1/">'
+            '<rdf:Description rdf:about="https://example.org/c"><foaf:name>Café Müller</foaf:name></rdf:Description>'
+            "</rdf:RDF>")
+    path = tmp_path / "enc.rdf"
+    path.write_bytes(text.encode(encoding))
+    kg.load(path)
+    assert [str(r.n) for r in kg.query("SELECT ?n WHERE { ?s foaf:name ?n }")] == ["Café Müller"]
+
+
+def test_a_wrongly_declared_xml_encoding_is_a_clear_error(kg, tmp_path):
+    path = tmp_path / "bad.rdf"
+    path.write_bytes(b'<?xml version="1.0" encoding="utf-16"?>\n<rdf:RDF/>')
+    with pytest.raises(LoadError):
+        kg.load(path)
+    path.write_bytes(b'<?xml version="1.0" encoding="no-such-codec"?>\n<rdf:RDF/>')
+    with pytest.raises(LoadError, match="unknown XML encoding 'no-such-codec'"):
+        kg.load(path)
+
+
+@pytest.mark.parametrize("fmt", sorted(SAME_DATA))
+def test_gzip_files_of_every_format(kg, tmp_path, fmt):
+    import gzip
+
+    path = tmp_path / f"people{SUFFIX[fmt]}.gz"
+    path.write_bytes(gzip.compress(SAME_DATA[fmt].encode()))
+    kg.load(path)
+    assert names_anywhere(kg) == ["Ada Lovelace", "Charles Babbage"]
+
+
+def test_a_url_is_loaded_only_when_the_network_is_allowed(kg):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = TURTLE_FULL.encode() if self.path == "/people" else b"nope"
+            self.send_response(200 if self.path == "/people" else 404)
+            self.send_header("Content-Type", "text/turtle; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/people"
+    try:
+        with pytest.raises(LoadError, match="this is a URL and loading from the network is off; pass allow_network=True"):
+            kg.load(url)
+        assert len(kg) == 0
+        kg.load(url, allow_network=True)  # format from the Content-Type, no suffix needed
+        assert names(kg) == ["Ada Lovelace", "Charles Babbage"]
+        with pytest.raises(LoadError, match="the server answered 404"):
+            kg.load(url + "-missing", allow_network=True)
+        with pytest.raises(LoadError, match="cannot load a ftp: URL"):
+            kg.load("ftp://127.0.0.1/x.ttl", allow_network=True)
+    finally:
+        server.shutdown()
+
+
+def test_a_download_past_the_size_limit_is_refused(kg, monkeypatch):
+    import http.server
+    import threading
+
+    import kg_connect._loading as loading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.end_headers()
+            for i in range(2000):
+                self.wfile.write(f'<https://e.org/{i}> <https://e.org/p> "{i}" .\n'.encode())
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setattr(loading, "MAX_DOWNLOAD_BYTES", 10_000)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(LoadError, match=r"larger than 9.765\d* KiB; download it yourself"):
+            kg.load(f"http://127.0.0.1:{server.server_address[1]}/big.nt", allow_network=True)
+        assert len(kg) == 0
+    finally:
+        server.shutdown()

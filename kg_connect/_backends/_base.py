@@ -105,6 +105,9 @@ class Backend(Protocol):
     def count(self) -> int:
         """Number of quads in the store."""
 
+    def graph_names(self) -> list[Any]:
+        """The names of the named graphs (rdflib terms)."""
+
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
         """Write the store to ``out`` (triple formats get the union of all graphs)."""
 

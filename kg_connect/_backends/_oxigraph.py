@@ -202,6 +202,9 @@ class OxigraphBackend:
     def count(self) -> int:
         return len(self.store)
 
+    def graph_names(self) -> list[Any]:
+        return [to_rdflib(g) for g in self.store.named_graphs()]
+
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
         use_prefixes = prefixes if fmt in _PREFIXED else None
         if fmt.supports_datasets:

@@ -204,6 +204,10 @@ class RdflibBackend:
     def count(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
 
+    def graph_names(self) -> list[Any]:
+        return sorted({g.identifier for g in self.dataset.graphs()
+                       if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(g)}, key=str)
+
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
         if fmt.supports_datasets:
             items: Iterable[Any] = (
