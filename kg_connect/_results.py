@@ -287,16 +287,20 @@ class Results:
         CRLF line ends. CONSTRUCT/DESCRIBE give columns subject, predicate, object. The
         results view's spreadsheet download guards against formula injection; this does not.
         """
+        return self._csv(_csv_text)
+
+    def _csv(self, text: Callable[[Any], str]) -> str:
+        """CSV with ``text(term)`` for each cell (and each header, as a plain literal)."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         if self.form == "ASK":
             writer.writerows([["boolean"], ["true" if self.boolean else "false"]])
         elif self.form in ("CONSTRUCT", "DESCRIBE"):
             writer.writerow(["subject", "predicate", "object"])
-            writer.writerows([[_csv_text(t) for t in tr] for tr in self.triples])
+            writer.writerows([[text(t) for t in tr] for tr in self.triples])
         else:
-            writer.writerow(self.vars)
-            writer.writerows([[_csv_text(t) for t in r] for r in self._cells()])
+            writer.writerow([text(Literal(v)) for v in self.vars])
+            writer.writerows([[text(t) for t in r] for r in self._cells()])
         return out.getvalue()
 
     def to_tsv(self) -> str:

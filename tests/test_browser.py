@@ -100,6 +100,17 @@ def _notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def _open(browser, lab, name: str, workspace: str | None = None, dialogs: list[str] | None = None):
+    """A page with notebook ``name`` open in JupyterLab (in a workspace of its own if given)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    if dialogs is not None:
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    where = f"workspaces/{workspace}/tree" if workspace else "tree"
+    page.goto(f"{lab['base']}/lab/{where}/{name}?token={lab['token']}")
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
+    return page
+
+
 def _status(page) -> str:
     return page.locator(".kgc-live .kgc-status").first.inner_text().strip()
 
@@ -260,10 +271,7 @@ def test_a_saved_notebook_reopened_without_its_widgets_shows_the_static_copy(lab
     name = f"saved-{'trusted' if trusted else 'untrusted'}"
     nbformat.write(nb, lab["root"] / f"{name}.ipynb")
     dialogs: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{lab['base']}/lab/workspaces/{name}/tree/{name}.ipynb?token={lab['token']}")
-    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
+    page = _open(browser, lab, f"{name}.ipynb", name, dialogs)
     page.wait_for_selector(".kgc-static table tbody tr", timeout=60_000)
     time.sleep(3)  # the widget manager has given up on the missing models by now
     assert page.locator(".kgc-static .kgc-status").first.inner_text().strip() == "showing 1–5 of 18"
@@ -309,9 +317,7 @@ def test_long_and_direction_changing_labels_in_the_live_view(lab, browser):
         "%%sparql\nSELECT ?thing ?label WHERE { ?thing rdfs:label ?label } ORDER BY ?thing",
     ]
     nbformat.write(_kernel_notebook(cells), lab["root"] / "long.ipynb")
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{lab['base']}/lab/workspaces/long/tree/long.ipynb?token={lab['token']}")
-    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
+    page = _open(browser, lab, "long.ipynb", "long")
     time.sleep(2)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".kgc-live tbody tr", timeout=90_000)

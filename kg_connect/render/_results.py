@@ -216,9 +216,6 @@ def spreadsheet_csv(results: Results) -> str:
     """The rows as CSV for spreadsheets: like :meth:`Results.to_csv`, but a cell that a
     spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or
     a carriage return, and is not a number) gets a leading ``'`` (CSV injection)."""
-    import csv
-    import io
-
     from kg_connect._results import _csv_text
 
     def safe(term: Any) -> str:
@@ -227,14 +224,4 @@ def spreadsheet_csv(results: Results) -> str:
             return "'" + text
         return text
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if results.form == "ASK":
-        writer.writerows([["boolean"], ["true" if results.boolean else "false"]])
-    elif results.form in ("CONSTRUCT", "DESCRIBE"):
-        writer.writerow(["subject", "predicate", "object"])
-        writer.writerows([[safe(t) for t in triple] for triple in results.triples])
-    else:
-        writer.writerow([safe(Literal(v)) for v in results.vars])
-        writer.writerows([[safe(t) for t in row] for row in results.rows])
-    return out.getvalue()
+    return results._csv(safe)
