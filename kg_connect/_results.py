@@ -7,14 +7,14 @@ import io
 import json
 import re
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence, overload
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from kg_connect.errors import MissingDependencyError
 
-__all__ = ["Results", "Row"]
+__all__ = ["Results", "Row", "Rows"]
 
 
 def _same(term: Any) -> Any:
@@ -94,6 +94,45 @@ _BARE_NUMBER = {
     _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
 }
 _TURTLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+class Rows(Sequence[Row]):
+    """The solutions of a SELECT: a read-only sequence of :class:`Row`, each made when read
+    (``len()`` costs nothing, a page of a million rows makes only that page's rows)."""
+
+    __slots__ = ("_convert", "_index", "_raw")
+
+    def __init__(self, raw: list[tuple[Any, ...]], index: dict[str, int], convert: Callable[[Any], Any]) -> None:
+        self._raw, self._index, self._convert = raw, index, convert
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, key: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Row]: ...
+
+    def __getitem__(self, key: int | slice) -> Row | list[Row]:
+        if isinstance(key, slice):
+            return [Row(r, self._index, self._convert) for r in self._raw[key]]
+        return Row(self._raw[key], self._index, self._convert)
+
+    def __iter__(self) -> Iterator[Row]:
+        index, convert = self._index, self._convert
+        return (Row(r, index, convert) for r in self._raw)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, Rows)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(r) for r in self[:3])
+        return f"[{shown}{', ...' if len(self) > 3 else ''}]"
 
 
 def _python(term: Any) -> Any:
@@ -176,11 +215,10 @@ class Results:
         self._source = source  # the KnowledgeGraph asked, for labels in the notebook display
 
     @cached_property
-    def rows(self) -> list[Row]:
-        """The solutions, as :class:`Row` tuples in variable order."""
-        index = {v: i for i, v in enumerate(self.vars)}
-        convert = self._convert
-        return [Row(r, index, convert) for r in self._raw_rows]
+    def rows(self) -> Rows:
+        """The solutions, as :class:`Row` tuples in variable order (a sequence: each row is
+        made when it is read)."""
+        return Rows(self._raw_rows, {v: i for i, v in enumerate(self.vars)}, self._convert)
 
     @cached_property
     def graph(self) -> rdflib.Graph | None:

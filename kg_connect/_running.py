@@ -214,7 +214,7 @@ def _answer(data: bytes, code: int, text: str) -> RawResult:
     if header["form"] == "ASK":
         return RawResult("ASK", boolean=bool(header["boolean"]))
     if header["form"] in ("CONSTRUCT", "DESCRIBE"):
-        triples = [(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
         return RawResult(header["form"], triples=triples, convert=to_rdflib)
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]

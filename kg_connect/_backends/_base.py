@@ -32,7 +32,7 @@ class RawResult:
     vars: list[str] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     boolean: bool | None = None
-    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    triples: list[Any] = field(default_factory=list)  # (s, p, o) tuples or pyoxigraph Triples
     #: turns the terms in rows/triples into rdflib terms (done lazily, when read)
     convert: Callable[[Any], Any] = field(default=lambda term: term)
 

@@ -79,15 +79,15 @@ def write_answer(store: ox.Store, text: str, prefixes: dict[str, str], base_iri:
 
 
 def _materialise(result: Any, form: str, deadline: Stop | None) -> RawResult:
-    # rows keep pyoxigraph terms; Results converts a cell when it is read
+    # rows keep pyoxigraph terms (triples stay pyoxigraph Triples, which unpack as (s, p, o));
+    # Results converts a cell when it is read
     if isinstance(result, ox.QueryBoolean):
         return RawResult("ASK", boolean=bool(result))
+    items = result if deadline is None else until(result, deadline)
     if isinstance(result, ox.QueryTriples):
-        triples = [(t.subject, t.predicate, t.object) for t in until(result, deadline)]
-        return RawResult(form, triples=triples, convert=to_rdflib)
+        return RawResult(form, triples=list(items), convert=to_rdflib)
     names = [v.value for v in result.variables]
-    return RawResult("SELECT", vars=names, rows=[tuple(s) for s in until(result, deadline)],
-                     convert=to_rdflib)
+    return RawResult("SELECT", vars=names, rows=[tuple(s) for s in items], convert=to_rdflib)
 
 
 _OPEN: weakref.WeakSet[OxigraphBackend] = weakref.WeakSet()
