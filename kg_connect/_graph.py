@@ -160,7 +160,12 @@ class KnowledgeGraph:
             _warn_relative(exc, src.default_base)
             backend.load(src.with_base(src.default_base))
         for prefix, ns in declared_prefixes(src).items():
-            self._namespaces.setdefault(prefix, ns)
+            known = self._namespaces.setdefault(prefix, ns)
+            if known != ns:
+                message = (f"{src.name} declares {prefix}: as <{ns}>, but {prefix}: already means <{known}> "
+                           f"here; queries keep <{known}> (declare PREFIX {prefix}: <{ns}> in a query to use "
+                           "the file's)")
+                warnings.warn(KgConnectWarning(message), stacklevel=2)
         return self
 
     def add(self, triples: Iterable[tuple[Any, ...]] | tuple[Any, ...]) -> KnowledgeGraph:
@@ -200,6 +205,12 @@ class KnowledgeGraph:
         if not target.parent.is_dir():
             raise SaveError(f"{target}: the folder {target.parent} does not exist")
         mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        graphs = self._backend.graph_names()
+        if graphs and not fmt.supports_datasets:
+            warnings.warn(KgConnectWarning(
+                f"{target}: {fmt.name} holds one graph, so the triples of {len(graphs):,} named graph"
+                f"{'' if len(graphs) == 1 else 's'} were merged into it; save as .trig or .nq to keep them"),
+                stacklevel=2)
         tmp: str | None = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -316,6 +327,8 @@ class KnowledgeGraph:
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         scan = self._check(sparql, "query", allow_network, base_iri)
         terms = self._parameters(scan, params) if params else {}
+        if terms and scan.template is not None:  # its rewriting copies the pattern: report errors in place
+            self._backend.parse(sparql, kind="query", prefixes=self._prefixes_for(scan), base_iri=base_iri)
         bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
             else Bound(sparql)
         try:
@@ -379,9 +392,9 @@ class KnowledgeGraph:
             return  # no operations: valid, and nothing to do
         terms = self._parameters(scan, params) if params else {}
         for name, values in terms.items():
-            if len(values) != 1 or isinstance(params[name], (list, tuple, set, frozenset)):
-                raise QueryError(f"parameter {name!r}: list parameters are for queries; bind one value "
-                                 "per update", sparql)
+            if len(values) != 1:
+                raise QueryError(f"parameter {name!r}: an update takes one value per parameter, not "
+                                 f"{len(values)}; run it once per value", sparql)
         text = substitute(scan, {k: str(v[0]) for k, v in terms.items()}) if terms else sparql
         self._size = None
         try:
@@ -392,7 +405,7 @@ class KnowledgeGraph:
             raise QueryError(exc.reason, sparql) from None
 
     # ------------------------------------------------------------------ meaning
-    def validate(self, shapes: rdflib.Graph | None = None, **options: Any) -> ValidationReport:
+    def validate(self, shapes: Any = None, **options: Any) -> ValidationReport:
         """Check the graph against the kg_connect SHACL shapes (or ``shapes``).
 
         See :func:`kg_connect.validate` for the options (``inference``, ``literals``, ``progress``).

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
+from kg_connect._text import visible
 from kg_connect.errors import LoadError
 
 __all__ = ["FORMATS", "Source", "as_load_error", "declared_prefixes", "open_source", "resolve_format"]
@@ -85,6 +86,7 @@ class Source:
     base_iri: str | None = None  # what the parser resolves relative IRIs against
     default_base: str | None = None  # used, with a warning, if the data turns out to need a base
     graph: str | None = None  # load the default-graph triples into this named graph
+    guessed: bool = False  # the format was guessed from the data, not given
 
     @contextlib.contextmanager
     def parser_input(self) -> Iterator[dict[str, Any]]:
@@ -156,12 +158,21 @@ def resolve_format(format: str | None, name: str | None = None) -> ox.RdfFormat:
     raise ValueError(f"pass format= one of: {', '.join(FORMATS)}")
 
 
+_QUAD_LINE = re.compile(
+    rb'^\s*(?:<[^>\s]*>|_:\S+)\s+<[^>\s]*>\s+(?:<[^>\s]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[\w-]+|\^\^<[^>\s]*>)?)'
+    rb"\s+(?:<[^>\s]*>|_:\S+)\s*\.\s*$", re.MULTILINE)
+
+
 def _sniff(data: bytes) -> ox.RdfFormat:
     head = data[:512].lstrip(_BOM_UTF8).lstrip()
     if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF") or head.startswith(b"<!DOCTYPE"):
         return ox.RdfFormat.RDF_XML
     if head.startswith((b"{", b"[")):
         return ox.RdfFormat.JSON_LD
+    first = next((line for line in data[:4096].splitlines() if line.strip() and not line.lstrip().startswith(b"#")),
+                 b"")
+    if _QUAD_LINE.match(first):
+        return ox.RdfFormat.N_QUADS  # a statement with a graph name: N-Quads, not Turtle
     return ox.RdfFormat.TURTLE
 
 
@@ -220,7 +231,7 @@ def open_source(source: SourceLike, format: str | None = None, base_iri: str | N
                 "bytes or a file object"
             )
         fmt = resolve_format(format) if format else _sniff(data)
-        src = Source(name, fmt, data=data)
+        src = Source(name, fmt, data=data, guessed=format is None)
         if not name.startswith("<"):
             src.default_base = file_base(name)
     src.base_iri = base_iri
@@ -242,7 +253,8 @@ def _from_path(path: Path, format: str | None) -> Source:
         try:
             fmt = resolve_format(None, path.name)
         except ValueError as exc:
-            raise LoadError(str(exc), str(path)) from None
+            raise LoadError(str(exc), str(path),
+                            cli=str(exc).replace("pass format= one of", "pass --input-format, one of")) from None
     with path.open("rb") as fh:
         gzipped = fh.read(2) == b"\x1f\x8b"
     src = Source(str(path), fmt, path=path, gzipped=gzipped, default_base=file_base(path.name))
@@ -323,6 +335,10 @@ def _to_utf8_xml(src: Source) -> None:
     encoding = None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         encoding = "utf-16"
+    elif data.startswith(b"<\x00?\x00"):
+        encoding = "utf-16-le"
+    elif data.startswith(b"\x00<\x00?"):
+        encoding = "utf-16-be"
     elif data.startswith(_BOM_UTF8):
         data = data[len(_BOM_UTF8):]
     else:
@@ -446,12 +462,19 @@ def as_load_error(exc: BaseException, src: Source) -> LoadError:
         line, column = exc.lineno, exc.offset
     message = re.sub(r"\s*\(line \d+\)$", "", message)
     message = message.splitlines()[0] if message else type(exc).__name__
+    message = visible(message)  # a parser quotes the data: control characters must not reach a terminal
     if "Invalid UTF-8" in message or "invalid utf-8" in message.lower():
         better = _encoding_error(src)
         if better is not None:
             return better
     if "LoadDocumentCallback" in message:
         message = "remote JSON-LD @context refused: loading never fetches from the network"
+    if _RELATIVE in message and src.format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        iri = _iri_at(src, line, column)
+        shown = f"<{iri}> " if iri is not None else ""
+        name = "N-Triples" if src.format == ox.RdfFormat.N_TRIPLES else "N-Quads"
+        return LoadError(f"{name} allows only absolute IRIs, and {shown}is relative (a base cannot help: "
+                         "write the full IRI, or use Turtle)", src.name, line, column)
     if _RELATIVE in message:
         found = re.search(r"IRI '([^']*)'", message)
         iri = found.group(1) if found else _iri_at(src, line, column)
@@ -468,6 +491,11 @@ def as_load_error(exc: BaseException, src: Source) -> LoadError:
         message = f"cannot read: {message}"
     if isinstance(exc, MemoryError):
         message = "a single term or line is larger than the parser's 16 MiB limit"
+    if src.guessed:
+        taken = next(name for name, f in FORMATS.items() if f == src.format)
+        return LoadError(f"{message} (the data was read as {taken}: pass format= if it is another)", src.name,
+                         line, column, cli=f"{message} (the data was read as {taken}: pass --input-format "
+                         "if it is another)")
     return LoadError(message, src.name, line, column)
 
 

@@ -34,7 +34,21 @@ from kg_connect._backends import Backend, RawResult
 from kg_connect._backends._base import Stop
 from kg_connect.errors import KgConnectError, KgConnectWarning, QueryError, QueryTimeout
 
-__all__ = ["run_query", "write_answer"]
+__all__ = ["kill_children", "run_query", "write_answer"]
+
+#: query processes running now (pids of forks, Popen objects of workers): ended by
+#: :func:`kill_children` when the program itself is ended (the command line's Ctrl-C)
+_CHILDREN: set[Any] = set()
+
+
+def kill_children() -> None:
+    """End every query process this process has running (e.g. before exiting on Ctrl-C)."""
+    for child in list(_CHILDREN):
+        if isinstance(child, int):
+            _kill_pid(child)
+        else:
+            child.kill()
+    _CHILDREN.clear()
 
 _LEFT_RUNNING = (
     "the query was interrupted, but Oxigraph cannot stop a running evaluation: it goes on in the "
@@ -132,6 +146,9 @@ def _forked(backend: Backend, text: str, prefixes: dict[str, str], base_iri: str
     if pid == 0:  # the child: answer, then leave without running anything of the parent's
         code = 0
         try:
+            # Ctrl-C reaches the whole process group: end at once (Python's handler would only
+            # run after the engine returns)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.close(read_end)
             with os.fdopen(write_end, "wb") as out:
                 write_answer(backend, out, text, prefixes, base_iri, form)
@@ -139,12 +156,14 @@ def _forked(backend: Backend, text: str, prefixes: dict[str, str], base_iri: str
             code = 1
         os._exit(code)
     os.close(write_end)
+    _CHILDREN.add(pid)
     status = None
     try:
         with os.fdopen(read_end, "rb", buffering=0) as pipe:
             data = _collect(pipe, timeout, lambda: _kill_pid(pid))
     finally:
         _, status = os.waitpid(pid, 0)  # reap the child, killed or done
+        _CHILDREN.discard(pid)
     return _answer(data, os.waitstatus_to_exitcode(status), text)
 
 
@@ -155,6 +174,7 @@ def _spawned(backend: Backend, text: str, prefixes: dict[str, str], base_iri: st
     child = subprocess.Popen([sys.executable, "-m", "kg_connect._worker"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdin is not None and child.stdout is not None  # noqa: S101 - PIPEs were asked for
+    _CHILDREN.add(child)
     try:
         child.stdin.write(request)
         child.stdin.close()
@@ -163,6 +183,7 @@ def _spawned(backend: Backend, text: str, prefixes: dict[str, str], base_iri: st
         if child.poll() is None:
             child.kill()
         child.wait()
+        _CHILDREN.discard(child)
         child.stdout.close()
         if child.stderr is not None:
             child.stderr.close()

@@ -55,6 +55,7 @@ class Finding:
     messages: list[str]
     shape: Any
     component: str
+    path_text: str = ""  # the path in SPARQL syntax (for a blank-node path: how to read it)
 
 
 # ------------------------------------------------------------------ schema and inference
@@ -139,9 +140,22 @@ _XSD = str(XSD)
 _CASTABLE = {f"{_XSD}{n}" for n in ("dateTime", "date", "time", "duration", "dayTimeDuration",
                                        "yearMonthDuration", "integer", "decimal", "double", "float", "boolean",
                                        "gYear", "gYearMonth", "gMonthDay", "gDay", "gMonth")}
-# Oxigraph stores derived integer types (xsd:int, xsd:nonNegativeInteger, ...) as xsd:integer,
-# so only these datatypes reach the checks
-_CHECKED_TYPES = _CASTABLE
+# Oxigraph stores the types derived from xsd:integer as xsd:integer, and xsd:dateTimeStamp as
+# xsd:dateTime, whatever the data said; it keeps the original datatype only for a lexical form
+# it cannot read. So a literal still typed with one of these is ill-typed, and sh:datatype for
+# them is checked on the stored form: an xsd:integer in the type's range, a dateTime with a
+# time zone. (Out-of-range values typed so in the data are stored as plain integers: their type
+# is gone before validation can see it.)
+_INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    f"{_XSD}{name}": bounds for name, bounds in {
+        "nonNegativeInteger": (0, None), "positiveInteger": (1, None), "nonPositiveInteger": (None, 0),
+        "negativeInteger": (None, -1), "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1),
+        "short": (-2**15, 2**15 - 1), "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1),
+        "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
+    }.items()}
+_DATETIME_STAMP = _XSD + "dateTimeStamp"
+_REWRITTEN = set(_INTEGER_RANGES) | {_DATETIME_STAMP}
+_CHECKED_TYPES = _CASTABLE | _REWRITTEN
 
 
 def well_formed(var: str, datatype: str) -> str | None:
@@ -149,6 +163,8 @@ def well_formed(var: str, datatype: str) -> str | None:
     (``None`` when it cannot be checked)."""
     if datatype in _CASTABLE:
         return f"COALESCE(isLiteral(<{datatype}>(STR({var}))), false)"
+    if datatype in _REWRITTEN:
+        return "false"  # Oxigraph would have stored a valid one under its base type
     if datatype == _XSD + "string":
         return "true"
     return None
@@ -239,21 +255,23 @@ class Compiler:
         return list(Collection(self.g, node))
 
     # ---------------------------------------------------------------- paths
-    def path(self, node: Any) -> str:
+    def path(self, node: Any, infer: bool = True) -> str:
+        """``node`` as a SPARQL property path; with ``infer``, a property also matches its
+        sub-properties."""
         g = self.g
         if isinstance(node, URIRef):
-            props = self.schema.props_under(str(node))
+            props = self.schema.props_under(str(node)) if infer else {str(node)}
             return f"<{node}>" if len(props) == 1 else "(" + "|".join(f"<{p}>" for p in sorted(props)) + ")"
         if (node, RDF.first, None) in g:
-            return "(" + "/".join(self.path(p) for p in self._list(node)) + ")"
+            return "(" + "/".join(self.path(p, infer) for p in self._list(node)) + ")"
         for prop, fmt in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
                           (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
             inner = g.value(node, prop)
             if inner is not None:
-                return fmt.format(self.path(inner))
+                return fmt.format(self.path(inner, infer))
         alt = g.value(node, SH.alternativePath)
         if alt is not None:
-            return "(" + "|".join(self.path(p) for p in self._list(alt)) + ")"
+            return "(" + "|".join(self.path(p, infer) for p in self._list(alt)) + ")"
         raise Unsupported(f"path {node}")
 
     # ---------------------------------------------------------------- expressions
@@ -339,6 +357,15 @@ class Compiler:
     def datatype_ok(self, v: str, datatype: str) -> str:
         if datatype == str(RDF.langString):
             return f"(isLiteral({v}) && lang({v}) != \"\")"
+        if datatype in _INTEGER_RANGES:  # stored as xsd:integer (see _REWRITTEN)
+            low, high = _INTEGER_RANGES[datatype]
+            tests = [f"isLiteral({v})", f"datatype({v}) = <{_XSD}integer>"]
+            tests += [f"{v} >= {low}"] if low is not None else []
+            tests += [f"{v} <= {high}"] if high is not None else []
+            return f"COALESCE({' && '.join(tests)}, false)"
+        if datatype == _DATETIME_STAMP:  # stored as xsd:dateTime; a stamp has a time zone
+            return (f"COALESCE(isLiteral({v}) && datatype({v}) = <{_XSD}dateTime> && TZ({v}) != \"\" && "
+                    f"{well_formed(v, _XSD + 'dateTime')}, false)")
         test = f"isLiteral({v}) && datatype({v}) = <{datatype}>"
         if datatype == str(RDF.langString) or datatype == _XSD + "string":
             return f"({test} && lang({v}) = \"\")"
@@ -423,9 +450,10 @@ class Compiler:
         own = messages if messages is not None else self._messages(shape)
         severity = self._severity(shape)
         comp = str(SH) + component
+        text = self.path(path, infer=False) if path is not None else ""
 
         def make(focus: Any, value: Any = None) -> Finding:
-            return Finding(focus, path, value, severity, own or [default], shape, comp)
+            return Finding(focus, path, value, severity, own or [default], shape, comp, text)
 
         return make
 

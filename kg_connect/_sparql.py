@@ -83,6 +83,7 @@ class Analysis:
     relative_iris: tuple[tuple[str, int], ...]  # IRIs without a scheme, with their offsets
     has_base: bool
     where: int  # offset just inside the top-level WHERE group, -1 if none
+    template: tuple[int, int] | None = None  # CONSTRUCT WHERE { ... }: (after CONSTRUCT, group end)
 
     def position(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column of ``offset``."""
@@ -202,7 +203,25 @@ def analyse(text: str) -> Analysis:
         relative_iris=tuple(relative),
         has_base=bool(_BASE.search(blanked)),
         where=_where(blanked, form) if kind == "query" else -1,
+        template=_short_construct(blanked) if form == "CONSTRUCT" else None,
     )
+
+
+def _short_construct(blanked: str) -> tuple[int, int] | None:
+    """``CONSTRUCT WHERE { P }``: where CONSTRUCT ends and where its group ends."""
+    form = _FORM_WORD.search(blanked)
+    if not form:
+        return None
+    after = re.match(r"\s*WHERE\s*\{", blanked[form.end():], re.IGNORECASE)
+    if not after:
+        return None
+    start = form.end() + after.end() - 1
+    depth = 0
+    for i in range(start, len(blanked)):
+        depth += {"{": 1, "}": -1}.get(blanked[i], 0)
+        if depth == 0:
+            return form.end(), i + 1
+    return None
 
 
 def check(scan: Analysis, *, kind: str, prefixes: Mapping[str, str], allow_network: bool = False,
@@ -251,13 +270,18 @@ class Bound:
     """A query text with parameters written into it, and how to map positions back."""
 
     text: str
-    at: int = -1  # offset of the insertion in the caller's text
-    length: int = 0  # characters inserted there
+    inserts: tuple[tuple[int, int], ...] = ()  # (offset in the caller's text, characters inserted)
 
     def original_offset(self, offset: int) -> int:
-        if self.at < 0 or offset <= self.at:
-            return offset
-        return max(self.at, offset - self.length)
+        """The caller's offset for an offset in :attr:`text` (inside inserted text: where it went)."""
+        shift = 0
+        for at, length in self.inserts:
+            if offset < at + shift:
+                break
+            if offset < at + shift + length:
+                return at
+            shift += length
+        return offset - shift
 
 
 def bind_values(scan: Analysis, values: dict[str, list[str]]) -> Bound:
@@ -276,10 +300,17 @@ def bind_values(scan: Analysis, values: dict[str, list[str]]) -> Bound:
     # an empty VALUES fails on rdflib; FILTER(false) means the same
     blocks = "".join(f" VALUES ?{name} {{ {' '.join(terms)} }}" if terms else " FILTER(1 = 0)"
                      for name, terms in values.items())
+    if scan.template is not None:
+        # CONSTRUCT WHERE { P } takes no VALUES: write it CONSTRUCT { P } WHERE { VALUES ... P }
+        after, end = scan.template
+        group = " " + text[scan.where - 1:end]
+        out = text[:after] + group + text[after:scan.where] + blocks + text[scan.where:]
+        return Bound(out, ((after, len(group)), (scan.where, len(blocks))))
     if scan.where >= 0:
-        return Bound(text[:scan.where] + blocks + text[scan.where:], scan.where, len(blocks))
+        return Bound(text[:scan.where] + blocks + text[scan.where:], ((scan.where, len(blocks)),))
     if scan.form == "DESCRIBE":  # DESCRIBE ?x with no WHERE group: give it one
-        return Bound(f"{text.rstrip()} WHERE {{{blocks} }}")
+        tail = f" WHERE {{{blocks} }}"
+        return Bound(f"{text}{tail}", ((len(text), len(tail)),))
     raise QueryError("cannot find the query's WHERE group to bind a parameter", text)
 
 

@@ -9,6 +9,8 @@ typed ``xsd:dateTime`` with a one-digit hour) are violations too, with their foc
 
 from __future__ import annotations
 
+import os
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from kg_connect._progress import progress as _progress
 from kg_connect._resources import ontology_graph, parsed_file, shapes_graph
 from kg_connect._shacl import Finding, Schema, Unsupported, check_literals, compile_shapes, ox_select, run
 from kg_connect._terms import to_oxigraph, to_rdflib
+from kg_connect.errors import KgConnectWarning
 
 if TYPE_CHECKING:
     from kg_connect._graph import KnowledgeGraph
@@ -45,9 +48,10 @@ class ValidationResult:
     source_shape: Any = None
     component: str = ""
     graphs: tuple[Any, ...] = ()
+    path_text: str = ""  # the path in SPARQL syntax, e.g. ``^<http://www.w3.org/ns/org#member>``
 
     def __str__(self) -> str:
-        where = f" ({self.path})" if self.path is not None else ""
+        where = f" ({self.path_text or self.path})" if self.path is not None else ""
         files = f" [in {', '.join(str(g) for g in self.graphs)}]" if self.graphs else ""
         return f"{self.severity}: {self.focus_node}{where}: {self.message}{files}"
 
@@ -142,10 +146,11 @@ def _schema(store: ox.Store, inference: str) -> Schema:
 
 # ------------------------------------------------------------------ validate
 def validate(
-    graph: KnowledgeGraph | rdflib.Graph, shapes: rdflib.Graph | None = None, *,
+    graph: KnowledgeGraph | rdflib.Graph, shapes: Any = None, *,
     inference: str = "rdfs", literals: bool = True, progress: Any = None,
 ) -> ValidationReport:
-    """Validate ``graph`` against SHACL ``shapes`` (default: the kg_connect shapes).
+    """Validate ``graph`` against SHACL ``shapes`` (default: the kg_connect shapes; an rdflib
+    graph, a KnowledgeGraph or the path of a shapes file).
 
     RDFS inference applies the kg_connect ontology, the axioms of the reused vocabularies
     and the data's own schema triples, so a ``schema:SocialEvent`` is checked as a
@@ -165,21 +170,28 @@ def validate(
     """
     if inference not in ("rdfs", "none"):
         raise ValueError(f"unknown inference {inference!r}; expected one of: rdfs, none")
-    shapes = shapes if shapes is not None else shapes_graph()
+    shapes = _shapes(shapes)
     store = _store(graph)
     schema = _schema(store, inference)
     kg = None if isinstance(graph, rdflib.Graph) else graph
     try:
         queries = compile_shapes(shapes, schema)
     except Unsupported as exc:
-        return _with_pyshacl(graph, shapes, inference, kg, str(exc))
+        report = _with_pyshacl(graph, shapes, inference, kg, str(exc))
+        if literals:
+            report.results = _sorted(_merge(report.results, [_result(f) for f in _ill_typed(store)]))
+            report.conforms = report.conforms and not report.violations
+        return report
+    if not queries and len(shapes):
+        warnings.warn(KgConnectWarning("the shapes hold no SHACL shape with a target (sh:targetClass, "
+                                       "sh:targetNode, ...): nothing was checked against them"), stacklevel=2)
     bar = _progress("validating", len(queries) + (1 if literals else 0) + 1, progress)
     try:
-        findings = list(run(queries, ox_select(store), bar.step))
+        results = [_result(f) for f in run(queries, ox_select(store), bar.step)]
         if literals:
-            findings += _ill_typed(store)
+            results = _merge(results, [_result(f) for f in _ill_typed(store)])
             bar.step("ill-typed literals")
-        results = _name_graphs(store, [_result(f) for f in findings])
+        results = _name_graphs(store, results)
         bar.step("graphs")
     finally:
         bar.close()
@@ -188,9 +200,33 @@ def validate(
     return ValidationReport(conforms, results, "\n".join(str(r) for r in results), graph=kg)
 
 
+def _merge(results: list[ValidationResult], ill_typed: list[ValidationResult]) -> list[ValidationResult]:
+    """The ill-typed literals a shape's sh:datatype has not reported already."""
+    seen = {(r.focus_node, r.path, r.value) for r in results if r.component == WELL_FORMED}
+    return results + [r for r in ill_typed if (r.focus_node, r.path, r.value) not in seen]
+
+
+def _shapes(shapes: Any) -> rdflib.Graph:
+    """The shapes as an rdflib graph: a graph, a KnowledgeGraph, a path, or the kg_connect shapes."""
+    if shapes is None:
+        return shapes_graph()
+    if isinstance(shapes, rdflib.Graph):
+        return shapes
+    if isinstance(shapes, (str, os.PathLike)) or hasattr(shapes, "_backend"):
+        from kg_connect._graph import KnowledgeGraph
+
+        loaded = shapes if hasattr(shapes, "_backend") else KnowledgeGraph(prefixes={}).load(shapes)
+        out = rdflib.Graph()
+        for s, p, o, _ in loaded._backend.quads():
+            out.add((s, p, o))
+        return out
+    raise TypeError(f"shapes must be an rdflib Graph, a KnowledgeGraph or a path, not {type(shapes).__name__}")
+
+
 def _result(f: Finding) -> ValidationResult:
     return ValidationResult(focus_node=f.focus, path=f.path, value=f.value, message="; ".join(f.messages),
-                            severity=f.severity, source_shape=f.shape, component=f.component)
+                            severity=f.severity, source_shape=f.shape, component=f.component,
+                            path_text=f.path_text or (f"<{f.path}>" if isinstance(f.path, rdflib.URIRef) else ""))
 
 
 def _ill_typed(store: ox.Store) -> list[Finding]:
@@ -215,7 +251,7 @@ def _name_graphs(store: ox.Store, results: list[ValidationResult]) -> list[Valid
         for f, g in _rows(store, text, union=False):
             where.setdefault(to_rdflib(f), set()).add(to_rdflib(g))
     return [ValidationResult(r.focus_node, r.path, r.value, r.message, r.severity, r.source_shape, r.component,
-                             tuple(sorted(where.get(r.focus_node, ()), key=str))) for r in results]
+                             tuple(sorted(where.get(r.focus_node, ()), key=str)), r.path_text) for r in results]
 
 
 # ------------------------------------------------------------------ the pySHACL fallback

@@ -8,6 +8,7 @@ query's deadline; it never writes to the store.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from kg_connect.errors import KgConnectError, QueryError
 
 
 def main() -> int:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once, even inside the engine
     request = json.loads(sys.stdin.buffer.read())
     out = sys.stdout.buffer
     try:

@@ -8,6 +8,7 @@ warnings are printed as one line in command-line terms.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -21,8 +22,9 @@ from rdflib import BNode, Literal
 from kg_connect._graph import KnowledgeGraph
 from kg_connect._loading import FORMATS
 from kg_connect._results import Results
+from kg_connect._terms import PREFIXES
+from kg_connect._text import readable_path, visible
 from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError
-from kg_connect.render._text import visible
 
 __all__ = ["main"]
 
@@ -71,7 +73,7 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
                        else False, help="load each FILE into a named graph named after it (file:///NAME)")
     group.add_argument("--allow-network", action="store_true", default=argparse.SUPPRESS if suppress
                        else False, help="permit URLs as FILEs, SERVICE in queries and LOAD in updates")
-    group.add_argument("--timeout", metavar="SECONDS", type=float, default=default,
+    group.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=default,
                        help="stop a query after this many seconds")
 
 
@@ -111,6 +113,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -124,13 +136,48 @@ def _graph(args: argparse.Namespace, need_data: bool = True) -> KnowledgeGraph:
         raise KgConnectError("--store is an on-disk Oxigraph store; drop --backend rdflib")
     if need_data and not args.files and not args.store:
         raise KgConnectError("give FILEs to load, or --store DIR")
+    sources: list[Any] = [_stdin() if name == "-" else (name if "://" in name else Path(name))
+                          for name in args.files]
+    if args.store and len(sources) > 1:
+        sources = _checked(sources, args)  # a store keeps what it loads: all files or none
     kg = KnowledgeGraph(path=args.store, backend=args.backend) if args.store else \
         KnowledgeGraph(backend=args.backend)
-    for name in args.files:
-        source: Any = _stdin() if name == "-" else (name if "://" in name else Path(name))
+    args.opened.append(kg)  # closed by _run, whatever happens
+    for source in sources:
         kg.load(source, format=args.input_format, base_iri=args.base, graph=True if args.graph_per_file else None,
                 allow_network=args.allow_network)
     return kg
+
+
+def _checked(sources: list[Any], args: argparse.Namespace) -> list[Any]:
+    """Parse every file before any goes into the store, so that a bad one leaves the store as
+    it was. Returns the sources to load (standard input and URLs read once, as bytes)."""
+    import pyoxigraph as ox
+
+    from kg_connect._loading import as_load_error, needs_base, open_source
+
+    out = []
+    for source in sources:
+        src = open_source(source, args.input_format, args.base, allow_network=args.allow_network)
+        try:
+            with src.parser_input() as kwargs:
+                for _ in ox.parse(**kwargs):
+                    pass
+        except (SyntaxError, OSError, ValueError, MemoryError, EOFError) as exc:
+            if not (needs_base(exc) and args.base is None and src.default_base):
+                raise as_load_error(exc, src) from None
+        out.append(source if isinstance(source, Path) else _Named(src.name, src.data or b""))
+    return out
+
+
+class _Named:
+    """Bytes already read (standard input, a download), with their name for messages."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    def read(self) -> bytes:
+        return self._data
 
 
 def _stdin() -> IO[bytes]:
@@ -166,19 +213,31 @@ def _did_you_mean(value: str, option: str, exc: QueryError) -> QueryError:
 
 
 def _write(path: str | None, text: str) -> None:
-    """Write to stdout, or atomically to ``path`` (a failure leaves an old file intact)."""
+    """Write to stdout, or atomically to ``path`` (a failure leaves an old file intact; an
+    existing file keeps its permissions, a new one gets the usual ones)."""
     if path is None:
         sys.stdout.write(text)
         return
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    if target.is_dir():
+        raise KgConnectError(f"{target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise KgConnectError(f"{target}: the folder {target.parent} does not exist")
+    mask = os.umask(0)
+    os.umask(mask)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~mask
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise KgConnectError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None and Path(tmp).exists():
+            Path(tmp).unlink()
 
 
 # ------------------------------------------------------------------ commands
@@ -195,13 +254,21 @@ def _cmd_query(args: argparse.Namespace) -> int:
     elif args.format == "tsv":
         out = shown.to_tsv()
     elif args.format == "json":
-        graph = shown.graph
-        out = (graph.serialize(format="json-ld") if graph is not None else "[]") if shown.form in (
-            "CONSTRUCT", "DESCRIBE") else shown.to_json() + "\n"
+        out = _jsonld(shown) if shown.form in ("CONSTRUCT", "DESCRIBE") else shown.to_json() + "\n"
     else:
         out = _table(shown, kg, len(results)) + "\n"
     _write(args.output, out)
     return EXIT_OK
+
+
+def _jsonld(results: Results) -> str:
+    """A graph result as JSON-LD, written by pyoxigraph (lexical forms kept: "1"^^xsd:double stays "1")."""
+    import pyoxigraph as ox
+
+    from kg_connect._terms import to_oxigraph
+
+    triples = [ox.Triple(*map(to_oxigraph, t)) for t in results.triples]
+    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
 
 
 def _limited(results: Results, limit: int | None) -> Results:
@@ -257,13 +324,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             shapes.add((s, p, o))
     report = kg.validate(shapes)
     for result in report.results:
-        path = f" {kg.qname(result.path)}" if result.path is not None else ""
+        path = f" {_visible(readable_path(result.path_text, kg.qname))}" if result.path is not None else ""
         files = f" (in {', '.join(str(g) for g in result.graphs)})" if result.graphs else ""
         print(f"{result.severity}: {_visible(kg.qname(result.focus_node))}{path}: {_visible(result.message)}{files}")
     if report.conforms:
-        print(f"conforms ({len(kg):,} triples, {len(report.warnings)} warnings)")
+        print(f"conforms ({_count(len(kg), 'triple')}, {_count(len(report.warnings), 'warning')})")
         return EXIT_OK
-    print(f"does not conform: {len(report.violations)} violations, {len(report.warnings)} warnings")
+    print(f"does not conform: {_count(len(report.violations), 'violation')}, "
+          f"{_count(len(report.warnings), 'warning')}")
     return EXIT_VIOLATIONS
 
 
@@ -272,14 +340,18 @@ _CLASSES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a ?class } U
 GROUP BY ?class ORDER BY DESC(?n) ?class"""
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _size(kg: KnowledgeGraph) -> str:
     graphs = kg.query(_GRAPHS).rows
     total = len(kg)
     if not graphs:
-        return f"{total:,} triples"
+        return _count(total, "triple")
     named = sum(int(r.n) for r in graphs)
-    return (f"{total:,} quads: {total - named:,} in the default graph, {named:,} in {len(graphs):,} "
-            f"named graph{'' if len(graphs) == 1 else 's'}")
+    return (f"{_count(total, 'quad')}: {total - named:,} in the default graph, {named:,} in "
+            f"{_count(len(graphs), 'named graph')}")
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -289,10 +361,15 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if graphs:
         print("graphs:")
         for g, n in graphs:
-            print(f"{int(n):>8,}  {g}")
+            print(f"{int(n):>8,}  {_cell(g, kg)}")
         print("classes (all graphs):")
     for cls, n in kg.query(_CLASSES).rows:
-        print(f"{int(n):>8,}  {kg.qname(cls)}")
+        print(f"{int(n):>8,}  {_cell(cls, kg)}")
+    declared = {p: ns for p, ns in kg.namespaces.items() if PREFIXES.get(p) != ns}
+    if declared:
+        print("prefixes (declared by the files):")
+        for prefix, ns in sorted(declared.items()):
+            print(f"  {prefix}: <{_visible(ns)}>")
     return EXIT_OK
 
 
@@ -303,27 +380,31 @@ def _table(results: Results, kg: KnowledgeGraph, total: int) -> str:
     if results.form in ("CONSTRUCT", "DESCRIBE"):
         graph = results.graph
         return (graph.serialize(format="turtle") if graph is not None else "").rstrip("\n")
-    cells = [[_cell(t, kg) for t in row] for row in results.rows]
+    cells = [[_cell(t, kg, CELL_CHARS) for t in row] for row in results.rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.vars)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(results.vars, widths)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
     shown = len(results)
+    cut = any(c.endswith("…") for row in cells for c in row)
+    note = f"; cells cut at {CELL_CHARS} characters: --format tsv gives them whole" if cut else ""
     if shown < total:
-        lines.append(f"(showing {shown:,} of {total:,} rows; --limit shows more)")
+        lines.append(f"(showing {shown:,} of {total:,} rows; --limit shows more{note})")
     else:
-        lines.append(f"({shown:,} row{'' if shown == 1 else 's'})")
+        lines.append(f"({_count(shown, 'row')}{note})")
     return "\n".join(lines)
 
 
-def _cell(term: object, kg: KnowledgeGraph) -> str:
+CELL_CHARS = 80
+
+
+def _cell(term: object, kg: KnowledgeGraph, limit: int = 10_000) -> str:
     if term is None:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    if isinstance(term, Literal):
-        return _visible(str(term))
-    return _visible(kg.qname(term))
+    text = _visible(str(term) if isinstance(term, Literal) else kg.qname(term))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _visible(text: str) -> str:
@@ -335,26 +416,35 @@ def _visible(text: str) -> str:
 def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
                   line: Any = None) -> None:
     text = message.for_cli() if isinstance(message, KgConnectWarning) else str(message)
-    print(f"warning: {text}", file=sys.stderr)
+    print(f"warning: {_visible(text)}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
+    args.opened = []
+    try:
+        return _outcome(args)
+    finally:
+        for kg in args.opened:
+            kg.close()
+
+
+def _outcome(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except BrokenPipeError:  # e.g. piped into head: not an error
         sys.stderr.close()
         return EXIT_OK
     except QueryError as exc:
-        print(f"error: {exc.for_cli()}", file=sys.stderr)
+        print(f"error: {_visible(exc.for_cli())}", file=sys.stderr)
         pointer = exc.pointer()
         if pointer:
-            print(pointer, file=sys.stderr)
+            print(visible(pointer), file=sys.stderr)
         return EXIT_ERROR
     except (LoadError, KgConnectError) as exc:
-        print(f"error: {exc.for_cli()}", file=sys.stderr)
+        print(f"error: {_visible(exc.for_cli())}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_visible(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
 
 
@@ -373,6 +463,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         while worker.is_alive():
             worker.join(0.1)
     except KeyboardInterrupt:
+        from kg_connect._backends._oxigraph import drop_snapshots
+        from kg_connect._running import kill_children
+
+        kill_children()  # a timed query's process, which the engine would keep busy
+        drop_snapshots()
         print("interrupted", file=sys.stderr)
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)

@@ -47,7 +47,7 @@ def test_validate_violations_exit_1_with_focus_and_message(tmp_path):
     out = run("validate", str(bad))
     assert out.returncode == 1
     assert "Violation: https://example.org/x foaf:name: A person needs a name (foaf:name)." in out.stdout
-    assert "does not conform: 1 violations" in out.stdout
+    assert "does not conform: 1 violation," in out.stdout
 
 
 def test_validate_load_error_exits_2_with_position(tmp_path):

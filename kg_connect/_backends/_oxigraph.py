@@ -93,6 +93,12 @@ def _materialise(result: Any, form: str, deadline: Stop | None) -> RawResult:
 _OPEN: weakref.WeakSet[OxigraphBackend] = weakref.WeakSet()
 
 
+def drop_snapshots() -> None:
+    """Remove the snapshot folders of every open on-disk store (the program is ending)."""
+    for backend in list(_OPEN):
+        backend._drop_snapshot()
+
+
 def _close_all() -> None:
     """At interpreter exit, close every on-disk store still open: an unclosed RocksDB store
     replays its whole write-ahead log when next opened (16 s and 1 GB for 1M triples)."""

@@ -6,8 +6,8 @@ and tested with a plain function call.
 
 from __future__ import annotations
 
+from kg_connect._text import visible
 from kg_connect.render._results import page, results_html, sort_order, spreadsheet_csv
 from kg_connect.render._summary import graph_html, report_html
-from kg_connect.render._text import visible
 
 __all__ = ["graph_html", "page", "report_html", "results_html", "sort_order", "spreadsheet_csv", "visible"]

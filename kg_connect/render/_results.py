@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg_connect.render._text import clip, visible
+from kg_connect._text import clip, visible
 
 if TYPE_CHECKING:
     from kg_connect._graph import KnowledgeGraph

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from kg_connect._text import clip, visible
 from kg_connect.render._results import stylesheet
-from kg_connect.render._text import clip, visible
 
 if TYPE_CHECKING:
     from kg_connect._graph import KnowledgeGraph

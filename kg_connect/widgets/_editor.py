@@ -11,9 +11,9 @@ import ipywidgets
 import traitlets
 
 from kg_connect._graph import KnowledgeGraph
+from kg_connect._text import visible
 from kg_connect.errors import KgConnectError, QueryError
 from kg_connect.queries import catalogue
-from kg_connect.render._text import visible
 from kg_connect.widgets._results import ResultsView
 from kg_connect.widgets._static import StaticCopy
 

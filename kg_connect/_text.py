@@ -10,8 +10,9 @@ visible mark, so what a person reads is what the data holds. HTML escaping is se
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["clip", "visible"]
+__all__ = ["clip", "readable_path", "visible"]
 
 #: C0 and C1 controls (but tab and newline), DEL, bidi marks, overrides and isolates,
 #: zero-width space, line/paragraph separators and the BOM.
@@ -46,3 +47,15 @@ def clip(text: str, limit: int) -> tuple[str, int]:
     if len(text) <= limit:
         return text, 0
     return text[:limit], len(text) - limit
+
+
+_IRI = re.compile(r"<([^<>\s]*)>")
+
+
+def readable_path(path_text: str, qname: Any) -> str:
+    """A SPARQL path with each ``<iri>`` written as ``qname(iri)`` gives it.
+
+    >>> readable_path("^(<http://www.w3.org/ns/org#member>)", lambda i: "org:member")
+    '^(org:member)'
+    """
+    return _IRI.sub(lambda m: str(qname(m.group(1))), path_text)
