@@ -224,6 +224,8 @@ def _kill_pid(pid: int) -> None:
 
 def _answer(data: bytes, code: int, text: str) -> RawResult:
     head, _, body = data.partition(b"\n")
+    if code == -signal.SIGINT:  # Ctrl-C reached the query's process group: the caller was interrupted too
+        raise KeyboardInterrupt
     if code != 0 or not head:
         raise QueryError(f"the query process ended unexpectedly (exit status {code})", text)
     header = json.loads(head)

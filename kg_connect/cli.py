@@ -268,7 +268,9 @@ def _jsonld(results: Results) -> str:
     from kg_connect._terms import to_oxigraph
 
     triples = [ox.Triple(*map(to_oxigraph, t)) for t in results.triples]
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+    data = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    assert data is not None  # noqa: S101 - no output file given: pyoxigraph returns the bytes
+    return data.decode("utf-8") + "\n"
 
 
 def _limited(results: Results, limit: int | None) -> Results:
@@ -423,6 +425,8 @@ def _run(args: argparse.Namespace) -> int:
     args.opened = []
     try:
         return _outcome(args)
+    except KeyboardInterrupt:  # a timed query's process got the Ctrl-C first
+        return EXIT_INTERRUPTED
     finally:
         for kg in args.opened:
             kg.close()
@@ -463,16 +467,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         while worker.is_alive():
             worker.join(0.1)
     except KeyboardInterrupt:
-        from kg_connect._backends._oxigraph import drop_snapshots
-        from kg_connect._running import kill_children
-
-        kill_children()  # a timed query's process, which the engine would keep busy
-        drop_snapshots()
-        print("interrupted", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+        _interrupted()
+    if outcome.get("code") == EXIT_INTERRUPTED:
+        _interrupted()
     sys.stdout.flush()
     return outcome.get("code", EXIT_ERROR)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: end now, with one line, whatever is still computing."""
+    from kg_connect._backends._oxigraph import drop_snapshots
+    from kg_connect._running import kill_children
+
+    kill_children()  # a timed query's process, which the engine would keep busy
+    drop_snapshots()
+    print("interrupted", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover
