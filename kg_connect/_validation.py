@@ -118,11 +118,12 @@ def _store(graph: KnowledgeGraph | rdflib.Graph) -> ox.Store:
     return store
 
 
-def _rows(store: ox.Store, text: str, union: bool = True) -> Any:
-    """The solutions of a SELECT over the union of all graphs (or the default graph)."""
+def _rows(store: ox.Store, text: str, union: bool = True) -> list[tuple[Any, ...]]:
+    """The solutions of a SELECT over the union of all graphs (or the default graph), read at
+    once: a pyoxigraph result may only be dropped by the thread that made it."""
     result = store.query(text, use_default_graph_as_union=union)
     assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - our own SELECT texts
-    return result
+    return [tuple(row) for row in result]
 
 
 _SCHEMA = """SELECT DISTINCT ?s ?p ?o WHERE {

@@ -165,7 +165,14 @@ class OxigraphBackend:
         try:
             return _materialise(result, form, deadline)
         except (OSError, RuntimeError) as exc:  # evaluation is lazy: SERVICE fails while rows are read
-            raise QueryError(f"query failed: {exc}", text) from None
+            message = str(exc)
+        except BaseException as exc:  # a timeout or an interrupt between rows
+            del result  # the frames of its traceback would keep the pyoxigraph result: it dies here
+            exc.__traceback__ = None
+            raise
+        # raised outside the handler, so no traceback keeps the (unsendable) pyoxigraph result alive
+        del result
+        raise QueryError(f"query failed: {message}", text)
 
     def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
         self._generation += 1
