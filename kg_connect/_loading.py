@@ -533,7 +533,8 @@ def _xml_position(src: Source) -> tuple[int | None, int | None]:
 
 
 # ------------------------------------------------------------------ prefixes
-_PREFIX = re.compile(r"(?im)^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>")
+# at a line's start, or after another declaration on the same line
+_PREFIX = re.compile(r"(?im)(?:^|(?<=[.>]))[ \t]*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>")
 _XMLNS = re.compile(r"\bxmlns:([A-Za-z_][\w.\-]*)\s*=\s*([\"'])([^\"']+)\2")
 
 

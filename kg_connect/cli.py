@@ -1,4 +1,5 @@
-"""The ``kg-connect`` command line: load, query, update, validate and describe RDF.
+"""The ``kg-connect`` command line: load, query, update, validate, describe and draw RDF,
+and export notebooks as self-contained pages.
 
 Run ``kg-connect --help`` (or ``python -m kg_connect --help``) for commands, options,
 examples and exit codes. Each command is a thin adapter over the library; errors and
@@ -41,6 +42,8 @@ examples:
   kg-connect query --store kg-store -q @question.rq      ... and query it later without re-reading
   kg-connect update --store kg-store -u 'DELETE WHERE { ?s foaf:nick ?o }'
   curl -s https://example.org/data.ttl | kg-connect info - --input-format turtle
+  kg-connect render story.ttl --focus "David Wilcox" --depth 2 -o wilcox.html   an interactive page
+  kg-connect export examples/03-explore.ipynb --execute -o explore.html         a notebook, offline
 
 exit codes:
   0    success (validate: the data conforms)
@@ -79,8 +82,8 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kg-connect", description="Load, query, update, validate and describe RDF: people, "
-        "organisations, events and ideas.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="kg-connect", description="Load, query, update, validate, describe and draw RDF: people, "
+        "organisations, events and ideas; export notebooks as pages that work offline.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kg-connect {_version()}")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -110,6 +113,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shapes", action="append", metavar="FILE", help="SHACL shapes to use instead "
                    "(repeatable)")
     command("info", "count triples, graphs, classes and prefixes", _cmd_info)
+    p = command("render", "draw the graph (or a query's result) as one self-contained, interactive HTML page",
+                _cmd_render)
+    p.add_argument("-o", "--output", metavar="FILE", help="write the page to FILE (atomically; default: "
+                   "standard output)")
+    p.add_argument("-q", "--query", metavar="QUERY", help="draw this query's result instead (CONSTRUCT, "
+                   "DESCRIBE, or SELECT ?s ?p ?o / ?node ?linkedNode), or @file.rq")
+    p.add_argument("--focus", metavar="NODE", help="start at this node: an IRI, a prefixed name or a label")
+    p.add_argument("--depth", type=_positive, default=1, metavar="N", help="hops out from --focus (default 1)")
+    p.add_argument("--max-nodes", type=_positive, default=500, metavar="N", help="draw at most N nodes, the "
+                   "most relevant first (default 500)")
+    from kg_connect.render._network import LAYOUTS
+
+    p.add_argument("--layout", choices=LAYOUTS, default="force", help="force (default), hierarchical (left "
+                   "to right), radial (around --focus) or time (dated nodes along x)")
+    p.add_argument("--literals", choices=["properties", "nodes"], default="properties",
+                   help="literals as node properties (default) or as nodes")
+    p.add_argument("--theme", choices=["light", "dark"], default="light", help="light (default) or dark")
+    p.add_argument("--title", metavar="TEXT", help="the page's title")
+    p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
+                       "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
+                       "and tables work offline, in any browser, without a kernel; nothing is fetched from "
+                       "outside the file (no CDN), and vis-network is carried once for all graphs.",
+                       epilog="examples:\n  kg-connect export examples/03-explore.ipynb -o explore.html --execute\n",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebook", metavar="NOTEBOOK", help="the notebook (.ipynb)")
+    p.add_argument("-o", "--output", metavar="FILE", help="the page to write (default: NOTEBOOK with .html)")
+    p.add_argument("--execute", action="store_true", help="run the notebook first (in its folder)")
+    p.add_argument("--cell-timeout", type=_seconds, default=600, metavar="SECONDS",
+                   help="with --execute: stop when a cell runs longer (default 600)")
+    p.add_argument("--theme", choices=["light", "dark"], default="light", help="light (default) or dark")
+    _common(p, suppress=True)
+    p.set_defaults(run=_cmd_export)
     return parser
 
 
@@ -372,6 +407,57 @@ def _cmd_info(args: argparse.Namespace) -> int:
         print("prefixes (declared by the files):")
         for prefix, ns in sorted(declared.items()):
             print(f"  {prefix}: <{_visible(ns)}>")
+    return EXIT_OK
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from kg_connect.render import graph_document, network
+    from kg_connect.render._network import find_nodes
+
+    kg = _graph(args)
+    focus: Any = args.focus
+    if focus is not None:
+        named = [t for t, _ in find_nodes(kg, focus, limit=2)]
+        if not named:
+            raise KgConnectError(f"--focus {_visible(focus)!r}: no node has this IRI, prefixed name or label")
+        focus = named[0]
+    source: Any = kg
+    if args.query:
+        text = _text(args.query, "-q")
+        try:
+            source = kg.query(text, allow_network=args.allow_network, timeout=args.timeout, base_iri=args.base)
+        except QueryError as exc:
+            raise _did_you_mean(args.query, "-q", exc) from None
+        if source.form == "ASK":
+            raise KgConnectError("an ASK query has no graph to draw: use CONSTRUCT, DESCRIBE or SELECT ?s ?p ?o")
+    try:
+        net = network(source, kg, focus=focus, depth=args.depth, max_nodes=args.max_nodes, layout=args.layout,
+                      literals=args.literals)
+    except ValueError as exc:
+        raise KgConnectError(str(exc)) from None
+    title = args.title or (f"{kg.label(focus)} and its neighbours" if focus is not None else
+                           ", ".join(Path(f).name for f in args.files if f != "-") or "kg_connect graph")
+    doc = net.to_dict()
+    doc["depth"] = args.depth
+    _write(args.output, graph_document(doc, theme=args.theme, title=title))
+    if args.output:
+        print(f"{args.output}: {net.status()}, {_count(len(net.edges), 'edge')}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kg_connect.render._export import export_notebook
+
+    source = Path(args.notebook)
+    target = args.output or str(source.with_suffix(".html"))
+    if Path(target).resolve() == source.resolve():
+        raise KgConnectError(f"-o {target} would overwrite the notebook; give another file")
+    result = export_notebook(source, execute=args.execute, timeout=args.cell_timeout, theme=args.theme)
+    for note in result.notes:
+        print(f"warning: {_visible(note)}", file=sys.stderr)
+    _write(target, result.html)
+    print(f"{target}: {len(result.html) / 1e6:.1f} MB, {_count(result.graphs, 'graph')}"
+          f"{', executed' if result.executed else ''}", file=sys.stderr)
     return EXIT_OK
 
 
