@@ -43,6 +43,7 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "explore",
     "ontology_graph",
     "shapes_graph",
     "load_ipython_extension",
@@ -61,6 +62,16 @@ def __getattr__(name: str) -> object:
 
         return importlib.import_module(f"kg_connect.{name}")
     raise AttributeError(f"module 'kg_connect' has no attribute {name!r}")
+
+
+def explore(graph: KnowledgeGraph, focus: object = None, depth: int = 1, **options: object) -> object:
+    """Explore ``graph`` by clicking, in a notebook: see :func:`kg_connect.widgets.explore`.
+
+    Needs the notebook extra (``pip install 'kg_connect[notebook]'``).
+    """
+    from kg_connect.widgets import explore as widget
+
+    return widget(graph, focus, depth, **options)
 
 
 def load_ipython_extension(ipython: object) -> None:

@@ -98,14 +98,50 @@ def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = Non
         raise CellError(f"-o {out!r} is not a Python variable name")
     if display not in DISPLAYS:
         raise CellError(f"unknown display {display!r}; expected one of: {', '.join(DISPLAYS)}")
-    if display == "graph":
-        raise CellError("the graph display arrives with the graph explorer; "
-                        "use one of: table, raw, json")
     if not text.strip():
         raise CellError("the cell has no query")
     _, kg = find_graph(namespace, graph)
     text, params = bind_python_values(text, namespace)
     return kg.query(text, timeout=timeout, allow_network=allow_network, **params), kg
+
+
+def graph_options(layout: str | None, max_nodes: int | None, literals: str | None, size_by: str | None,
+                  theme: str | None) -> dict[str, Any]:
+    """The explorer's options from the magic's flags, checked (the choices in the message)."""
+    from kg_connect.render._network import LAYOUTS
+
+    options: dict[str, Any] = {}
+    if layout is not None:
+        if layout not in LAYOUTS:
+            raise CellError(f"unknown --layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
+        options["layout"] = layout
+    if max_nodes is not None:
+        if max_nodes < 1:
+            raise CellError(f"--max-nodes must be at least 1, not {max_nodes}")
+        options["max_nodes"] = max_nodes
+    if literals is not None:
+        if literals not in ("properties", "nodes"):
+            raise CellError(f"unknown --literals {literals!r}; expected one of: properties, nodes")
+        options["literals"] = literals
+    if size_by is not None:
+        options["size_by"] = None if size_by == "none" else size_by
+    if theme is not None:
+        if theme not in ("light", "dark"):
+            raise CellError(f"unknown --theme {theme!r}; expected one of: light, dark")
+        options["theme"] = theme
+    return options
+
+
+def graph_view(results: Results, kg: KnowledgeGraph, options: dict[str, Any]) -> Any:
+    """The explorer over a result: CONSTRUCT/DESCRIBE, or SELECT by the graph conventions."""
+    if results.form == "ASK":
+        raise CellError("an ASK answer has no graph to draw; use --display table")
+    from kg_connect.widgets import Explorer
+
+    try:
+        return Explorer(kg, source=results, **options)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def short_error(exc: KgConnectError) -> str:

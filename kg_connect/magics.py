@@ -17,7 +17,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Bool, Float, Int, Unicode
 
-from kg_connect._notebook import as_json, raw, run_cell, short_error
+from kg_connect._notebook import as_json, graph_options, graph_view, raw, run_cell, short_error
 from kg_connect.errors import KgConnectError
 
 __all__ = ["SparqlMagic", "load_ipython_extension"]
@@ -36,7 +36,12 @@ class SparqlMagic(Magics):
     @argument("-g", "--graph", help="the KnowledgeGraph variable to query (default: the newest one)")
     @argument("-o", "--out", help="store the Results object in this variable")
     @argument("--limit", type=int, help="rows shown per page (default: SparqlMagic.limit, 50)")
-    @argument("--display", help="table, raw or json (default table; graph arrives with the explorer)")
+    @argument("--display", help="table (default), graph, raw or json")
+    @argument("--layout", help="graph: force (default), hierarchical, radial or time")
+    @argument("--max-nodes", type=int, help="graph: draw at most this many nodes (default 500)")
+    @argument("--literals", help="graph: literals as node properties (default) or nodes")
+    @argument("--size-by", help="graph: node size by degree (default), a property, or none")
+    @argument("--theme", help="graph: light (default) or dark")
     @argument("--timeout", type=float, help="stop the query after this many seconds")
     @argument("--allow-network", action="store_true", help="permit SERVICE and LOAD")
     @argument("query", nargs="*", help="the query (line magic); in a cell, the cell body")
@@ -49,13 +54,17 @@ class SparqlMagic(Magics):
         limit = args.limit if args.limit is not None else self.limit
         ns = self.shell.user_ns  # type: ignore[union-attr]
         try:
+            options = graph_options(args.layout, args.max_nodes, args.literals, args.size_by, args.theme)
             results, kg = run_cell(text, ns, graph=args.graph, display=display, limit=limit, out=args.out,
                                    timeout=args.timeout if args.timeout is not None else self.timeout,
                                    allow_network=args.allow_network or self.allow_network)
+            view = graph_view(results, kg, options) if display == "graph" else None
         except KgConnectError as exc:
             raise UsageError(short_error(exc)) from None
         if args.out:
             ns[args.out] = results
+        if view is not None:
+            return view
         if display == "raw":
             return raw(results)
         if display == "json":

@@ -6,6 +6,7 @@ Importing this package needs ipywidgets and anywidget (``pip install 'kg_connect
 from __future__ import annotations
 
 from kg_connect.widgets._editor import SparqlEditor
+from kg_connect.widgets._explorer import Explorer, explore
 from kg_connect.widgets._results import ResultsView
 
-__all__ = ["ResultsView", "SparqlEditor"]
+__all__ = ["Explorer", "ResultsView", "SparqlEditor", "explore"]

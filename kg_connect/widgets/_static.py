@@ -33,8 +33,10 @@ class StaticCopy:
 
         html = self.static_html()
         if html is not None:
-            display({"text/html": f'<div class="kgc-static" data-kgc-view="{self.static_id}">{html}</div>',
-                     "text/plain": repr(self)}, raw=True)
+            # a display id: a view whose state changes (the explorer) keeps its copy up to date
+            self._static_handle = display(
+                {"text/html": f'<div class="kgc-static" data-kgc-view="{self.static_id}">{html}</div>',
+                 "text/plain": repr(self)}, raw=True, display_id=True)
         bundle = self._repr_mimebundle_(**kwargs)  # type: ignore[attr-defined]
         if bundle is None:
             return
