@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browsing import browser, lab  # noqa: F401 (JupyterLab and Chromium fixtures, started per test module)
 
 from kg_connect import KnowledgeGraph
 

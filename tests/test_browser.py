@@ -8,83 +8,22 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from browsing import kernel_notebook, need_browser, open_notebook
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import STORY
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 CANARY = "<img src=x onerror=alert(1)>"
 
 pytestmark = pytest.mark.browser
-
-
-def _need_browser() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing (run `make test`, which installs it)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    _need_browser()
-    root = tmp_path_factory.mktemp("lab")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".run"),
-           "JUPYTER_DATA_DIR": str(root / ".data"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"), "JUPYTER_PLATFORM_DIRS": "1"}
-    jupyter = Path(sys.executable).parent / "jupyter"
-    log = open(root / "lab.log", "wb")
-    proc = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
-         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        log.close()
-        pytest.fail("JupyterLab did not start: " + (root / "lab.log").read_text()[-2000:])
-    yield {"root": root, "base": base, "token": token}
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
 
 
 def _notebook(path: Path) -> None:
@@ -98,17 +37,6 @@ def _notebook(path: Path) -> None:
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                             "language": "python"}})
     nbformat.write(nb, path)
-
-
-def _open(browser, lab, name: str, workspace: str | None = None, dialogs: list[str] | None = None):
-    """A page with notebook ``name`` open in JupyterLab (in a workspace of its own if given)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    if dialogs is not None:
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    where = f"workspaces/{workspace}/tree" if workspace else "tree"
-    page.goto(f"{lab['base']}/lab/{where}/{name}?token={lab['token']}")
-    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=90_000)
-    return page
 
 
 def _status(page) -> str:
@@ -239,11 +167,6 @@ def test_editor_widget_runs_with_shift_enter_and_marks_errors(lab, browser):
     page.screenshot(path=str(lab["root"] / "editor.png"), full_page=True)
 
 
-def _kernel_notebook(cells: list[str]) -> nbformat.NotebookNode:
-    return new_notebook(cells=[new_code_cell(c) for c in cells],
-                        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
-
-
 HOSTILE_CELLS = [
     f"%load_ext kg_connect\nfrom kg_connect import KnowledgeGraph\nkg = KnowledgeGraph().load({str(STORY)!r})\n"
     f"kg.update('INSERT DATA {{ <https://e.org/evil> a foaf:Person ; foaf:name {json.dumps(CANARY)} }}')",
@@ -263,7 +186,7 @@ def test_a_saved_notebook_reopened_without_its_widgets_shows_the_static_copy(lab
     # saved as JupyterLab saves by default: outputs, no widget state. Trusted (signed, as a
     # notebook you saved yourself is) the widget renderer runs and finds no model;
     # untrusted, JupyterLab sanitises the HTML and skips the widget.
-    nb = _execute(_kernel_notebook(HOSTILE_CELLS), store_widget_state=False)
+    nb = _execute(kernel_notebook(HOSTILE_CELLS), store_widget_state=False)
     if trusted:
         from nbformat.sign import NotebookNotary
 
@@ -271,7 +194,7 @@ def test_a_saved_notebook_reopened_without_its_widgets_shows_the_static_copy(lab
     name = f"saved-{'trusted' if trusted else 'untrusted'}"
     nbformat.write(nb, lab["root"] / f"{name}.ipynb")
     dialogs: list[str] = []
-    page = _open(browser, lab, f"{name}.ipynb", name, dialogs)
+    page = open_notebook(browser, lab, f"{name}.ipynb", name, dialogs)
     page.wait_for_selector(".kgc-static table tbody tr", timeout=60_000)
     time.sleep(3)  # the widget manager has given up on the missing models by now
     assert page.locator(".kgc-static .kgc-status").first.inner_text().strip() == "showing 1–5 of 18"
@@ -286,9 +209,9 @@ def test_a_saved_notebook_reopened_without_its_widgets_shows_the_static_copy(lab
 
 
 def test_nbconvert_execute_with_default_settings_shows_tables_offline(browser, tmp_path):
-    _need_browser()
+    need_browser()
     nb_path = tmp_path / "executed.ipynb"
-    nbformat.write(_kernel_notebook(HOSTILE_CELLS), nb_path)
+    nbformat.write(kernel_notebook(HOSTILE_CELLS), nb_path)
     html_path = tmp_path / "executed.html"
     subprocess.run([str(Path(sys.executable).parent / "jupyter"), "nbconvert", "--execute", "--to", "html",
                     str(nb_path), "--output", str(html_path)], check=True, capture_output=True, timeout=300)
@@ -316,8 +239,8 @@ def test_long_and_direction_changing_labels_in_the_live_view(lab, browser):
         "kg.add((URIRef('https://e.org/file'), RDFS.label, Literal('report\\u202egnp.exe')))",
         "%%sparql\nSELECT ?thing ?label WHERE { ?thing rdfs:label ?label } ORDER BY ?thing",
     ]
-    nbformat.write(_kernel_notebook(cells), lab["root"] / "long.ipynb")
-    page = _open(browser, lab, "long.ipynb", "long")
+    nbformat.write(kernel_notebook(cells), lab["root"] / "long.ipynb")
+    page = open_notebook(browser, lab, "long.ipynb", "long")
     time.sleep(2)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".kgc-live tbody tr", timeout=90_000)

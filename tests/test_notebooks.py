@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -27,9 +28,11 @@ def test_notebook_is_stored_without_outputs(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_executes(path: Path):
+def test_notebook_executes(path: Path, tmp_path: Path):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    here = tmp_path / "examples"  # a copy: what the notebooks write stays out of the repository
+    shutil.copytree(EXAMPLES, here, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(here)}}).execute()
     text = "\n".join(
         out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
         + str(out.get("data", {}).get("text/html", ""))
@@ -47,3 +50,8 @@ def test_notebook_executes(path: Path):
                  for i, out in enumerate(cell.outputs)
                  if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
         assert pairs and all('class="kgc-static"' in copy.get("data", {}).get("text/html", "") for copy, _ in pairs)
+    if path.name == "03-explore.ipynb":
+        assert "<Explorer " in text and "nodes added;" in text
+        assert text.count('<iframe class="kgc-graph"') >= 4  # each view leaves its static copy
+        exported = (here / "david-wilcox.html").read_text()
+        assert "default-src 'none'" in exported and "David Wilcox" in exported

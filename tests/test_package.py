@@ -18,7 +18,7 @@ def test_public_api_is_small_and_explicit():
     assert sorted(kg_connect.__all__) == sorted([
         "KGC", "PREFIXES", "EndpointError", "KgConnectError", "KgConnectWarning", "KnowledgeGraph", "LoadError",
         "MissingDependencyError", "QueryError", "QueryTimeout", "Results", "SaveError", "ValidationError",
-        "ValidationReport", "__version__", "load_ipython_extension", "ontology_graph", "shapes_graph",
+        "ValidationReport", "__version__", "explore", "load_ipython_extension", "ontology_graph", "shapes_graph",
         "validate",
     ])
     for name in kg_connect.__all__:

@@ -159,9 +159,92 @@ SparqlEditor(kg, "SELECT ?idea ?label WHERE { ?idea a kgc:Idea ; skos:prefLabel 
 ]
 
 
+EXPLORE = [
+    new_markdown_cell("""# Exploring the story: from the social reporter, through the events, to the ideas
+
+David Wilcox reported on sociable events: who came, what was said, which ideas met which
+people. Here we follow him by clicking. The explorer draws a knowledge graph around a
+**focus**, styled by class (people blue, events green diamonds, ideas red stars, reports
+purple triangles: the legend names them all), and lets you
+
+- **search** (top left) for a label, an IRI or a prefixed name, and move through the
+  matches with the arrow keys;
+- **click** a node to see its labels, types, properties and links (the names in the details
+  panel are links too), **double-click** or *expand* to add its neighbours, *undo* the last
+  expansion, *pin* or *hide* a node;
+- turn **classes** on and off in the legend, narrow the **dates**, change the **layout**,
+  switch the physics off, *fit* the view;
+- *export HTML*: one file with this view in it, for people who have no Python.
+
+Everything the view does is also Python: `view.focus()`, `view.expand()`, `view.undo()`,
+`view.selected`, `view.nodes`, `view.on_select(...)`, `view.export(...)`."""),
+    new_code_cell("""from kg_connect import KnowledgeGraph, explore
+
+kg = KnowledgeGraph().load("data/story.ttl")
+view = explore(kg, "David Wilcox")     # a label, a prefixed name or an IRI
+view"""),
+    new_markdown_cell("""A red badge on a node counts the neighbours it has that are not drawn yet. Click a
+node in the view above, then run the next cell: Python sees what you selected."""),
+    new_code_cell("""print("selected:", view.selected)
+print(len(view.nodes), "nodes drawn")"""),
+    new_markdown_cell("""## Through the events
+
+The Kent camp is where the *social app store* met Tom Phillips. Expanding it from Python does
+what a double-click does: its neighbours join the view (at most 25 at a time; a "+N more"
+node brings the next ones)."""),
+    new_code_cell("""added = view.expand("event:kent-camp")
+print(len(added), "nodes added;", len(view.nodes), "drawn")"""),
+    new_markdown_cell("""## To the ideas: a lens
+
+What expanding shows can be a query of your own: a CONSTRUCT in which `?node` is the node
+being expanded. This lens follows ideas only: the ideas an event used, and the other events
+that used them."""),
+    new_code_cell('''ideas_lens = """
+CONSTRUCT { ?node prov:used ?idea . ?other prov:used ?idea }
+WHERE { ?node prov:used ?idea . OPTIONAL { ?other prov:used ?idea } }"""
+ideas = explore(kg, "event:kent-camp", expand=ideas_lens, layout="radial")
+ideas'''),
+    new_markdown_cell("""## A query as a graph
+
+`%%sparql --display graph` draws a result: a CONSTRUCT or DESCRIBE, or a SELECT with
+`?s ?p ?o`, or with `?node ?linkedNode` (and `?nodeLabel`, `?nodeColor`, `?nodeSize`,
+`?edgeLabel` if you like, as Wikidata's query service does). Here: who carried which idea,
+from one event to the next."""),
+    new_code_cell("""%load_ext kg_connect"""),
+    new_code_cell("""%%sparql --display graph
+SELECT ?node ?linkedNode ?edgeLabel WHERE {
+  ?mention kgc:carriedBy ?node ; prov:entity ?linkedNode
+  BIND("carried" AS ?edgeLabel)
+}"""),
+    new_markdown_cell("""An idea's trail, laid out in time: each mention of the *social app store* at the date it
+was discussed, linked to the mention before it and to the person who carried it."""),
+    new_code_cell("""%%sparql --display graph --layout time
+CONSTRUCT { ?mention kgc:previousMention ?before ; kgc:carriedBy ?person ; prov:entity ?idea }
+WHERE {
+  BIND(idea:social-app-store AS ?idea)
+  ?mention prov:entity ?idea ; kgc:carriedBy ?person
+  OPTIONAL { ?mention kgc:previousMention ?before }
+}"""),
+    new_markdown_cell("""## Share it
+
+The view as one HTML file: vis-network inside, nothing fetched, works from a USB stick
+with the network off. A saved notebook keeps a copy of each view too, so an HTML export of
+this notebook (`kg-connect export 03-explore.ipynb -o explore.html`) shows working graphs."""),
+    new_code_cell("""path = view.export("david-wilcox.html")
+print(path, path.stat().st_size // 1024, "KB")"""),
+]
+
+
+def _write(cells: list, name: str) -> None:
+    for i, cell in enumerate(cells):  # stable ids: regenerating changes nothing
+        cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
+    nbformat.write(new_notebook(cells=cells, metadata=KERNEL), EXAMPLES / name)
+
+
 def main() -> None:
-    nbformat.write(new_notebook(cells=QUICKSTART, metadata=KERNEL), EXAMPLES / "01-quickstart.ipynb")
-    nbformat.write(new_notebook(cells=SPARQL, metadata=KERNEL), EXAMPLES / "02-sparql.ipynb")
+    _write(QUICKSTART, "01-quickstart.ipynb")
+    _write(SPARQL, "02-sparql.ipynb")
+    _write(EXPLORE, "03-explore.ipynb")
 
 
 if __name__ == "__main__":
