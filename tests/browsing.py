@@ -42,6 +42,10 @@ def lab(tmp_path_factory):
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".run"),
            "JUPYTER_DATA_DIR": str(root / ".data"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"), "JUPYTER_PLATFORM_DIRS": "1"}
+    # no "get notified about Jupyter news?" toast over the notebook in screenshots
+    (root / ".config" / "labconfig").mkdir(parents=True)
+    (root / ".config" / "labconfig" / "page_config.json").write_text(
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
     jupyter = Path(sys.executable).parent / "jupyter"
     log = open(root / "lab.log", "wb")
     proc = subprocess.Popen(

@@ -271,10 +271,12 @@ class NetworkBuilder:
         node: dict[str, Any] = {
             "id": key, "label": _text(label, LABEL_CHARS), "kind": kind, "group": style_key,
             "color": style["color"], "shape": style["shape"],
-            "types": [_text(labels.get(URIRef(t)) or self.graph.qname(URIRef(t)), LABEL_CHARS) for t in types],
+            "types": [_text(labels.get(URIRef(t)) or self.graph.qname(URIRef(t)), PROPERTY_CHARS) for t in types],
             "props": [[_text(labels.get(p) or self.graph.qname(p), LABEL_CHARS), _text(v, PROPERTY_CHARS),
                        _meta(v, self.graph)] for p, v in self.props.get(key, [])[:200]],
         }
+        if len(label) > LABEL_CHARS:
+            node["name"] = _text(label, TITLE_CHARS)  # whole, for the details panel and search
         node["title"] = _text("\n".join([label, *node["types"], "" if kind != "iri" else str(term)]).strip(),
                               TITLE_CHARS)
         if kind == "iri":

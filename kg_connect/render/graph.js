@@ -126,7 +126,47 @@
     const ids = new Set(want.map((n) => n.id));
     nodes.remove(nodes.getIds().filter((id) => !ids.has(id)));
     nodes.update(want.filter((n) => !nodes.get(n.id)).map(visNode));
+    if (layout.value === "hierarchical") setLevels();
     drawStatus();
+  }
+  // Levels for the hierarchical layout, from the drawn links: a parent is left of its children.
+  // Links that point up (a unit to its organisation, a narrower idea to a broader one) count
+  // backwards. Breadth-first from the nodes without parents, so cycles (people who know each
+  // other) cannot push levels out without end, as vis-network's own "directed" sort does.
+  const UPWARD = new Set(["subOrganizationOf", "reportsTo", "broader", "subClassOf", "subPropertyOf",
+                          "isPartOf", "unitOf", "memberOf", "superEvent", "partOf"]);
+  function setLevels() {
+    const ids = nodes.getIds();
+    const drawnIds = new Set(ids);
+    const children = new Map(ids.map((id) => [id, []]));
+    const parents = new Map(ids.map((id) => [id, 0]));
+    for (const e of edgeDocs.values()) {
+      if (!drawnIds.has(e.from) || !drawnIds.has(e.to) || e.from === e.to) continue;
+      const up = (e.predicates || []).some((p) => UPWARD.has(String(p).split(/[#/]/).pop()));
+      const [a, b] = up ? [e.to, e.from] : [e.from, e.to];
+      children.get(a).push(b);
+      parents.set(b, parents.get(b) + 1);
+    }
+    const level = new Map();
+    const walk = (starts) => {
+      let frontier = starts.filter((id) => !level.has(id));
+      frontier.forEach((id) => level.set(id, 0));
+      while (frontier.length) {
+        const next = [];
+        for (const id of frontier) {
+          for (const c of children.get(id)) {
+            if (!level.has(c)) { level.set(c, level.get(id) + 1); next.push(c); }
+          }
+        }
+        frontier = next;
+      }
+    };
+    walk(ids.filter((id) => parents.get(id) === 0));
+    // what only cycles reach: start from the node with the most children
+    for (const id of [...ids].sort((a, b) => children.get(b).length - children.get(a).length)) {
+      if (!level.has(id)) walk([id]);
+    }
+    nodes.update(ids.map((id) => ({ id, level: level.get(id) })));
   }
   function drawStatus() {
     const drawn = nodes.length;
@@ -171,8 +211,7 @@
   };
   function layoutOptions(name) {
     return name === "hierarchical"
-      ? { hierarchical: { enabled: true, direction: "LR", sortMethod: "directed", levelSeparation: 220,
-                          nodeSpacing: 60 } }
+      ? { hierarchical: { enabled: true, direction: "LR", levelSeparation: 220, nodeSpacing: 60 } }
       : { hierarchical: { enabled: false }, improvedLayout: all.size < 800 };
   }
   add({ nodes: doc.nodes, edges: doc.edges }, false);
@@ -212,6 +251,11 @@
     }
     ctx.restore();
   });
+  // for tests and for the curious: node id -> how many of its neighbours are not drawn
+  window.kgcBadges = () => Object.fromEntries(nodes.getIds().map((id) => {
+    const n = all.get(id);
+    return [id, n && n.hidden ? n.hidden - drawnNeighbours(id) : 0];
+  }).filter(([, c]) => c > 0));
   function drawnNeighbours(id) {
     let n = 0;
     for (const e of net.getConnectedEdges(id)) {
@@ -283,7 +327,7 @@
     const n = all.get(id);
     details.replaceChildren();
     if (!n) return;
-    details.appendChild(el("div", "kgc-details-label", n.label));
+    details.appendChild(el("div", "kgc-details-label", n.name || n.label));
     if (n.types && n.types.length) details.appendChild(el("div", "kgc-details-types", n.types.join(" · ")));
     if (n.iri) {
       const iri = el("div", "kgc-details-iri");
@@ -297,6 +341,11 @@
         iri.textContent = n.iri;
       }
       details.appendChild(iri);
+    }
+    const notDrawn = n.hidden ? n.hidden - drawnNeighbours(id) : 0;
+    if (notDrawn > 0) {
+      details.appendChild(el("div", "kgc-not-drawn",
+        `${notDrawn.toLocaleString("en")} neighbour${notDrawn === 1 ? "" : "s"} not drawn`));
     }
     const buttons = el("div", "kgc-details-buttons");
     const expand = el("button", "kgc-expand", n.kind === "more" ? "show more" : "expand");
@@ -390,13 +439,25 @@
     results = [];
     active = -1;
     if (!q) return;
+    // best first: the label itself, a label that starts with it, a word that does, any label
+    // that holds it, then IRIs and prefixed names; shorter labels before longer ones
+    const ranked = [];
     for (const n of all.values()) {
       if (n.kind === "more") continue;
-      if (fold(n.label).includes(q) || fold(n.iri).includes(q) || fold(n.qname).includes(q)) results.push(n);
-      if (results.length >= 20) break;
+      const label = fold(n.name || n.label);
+      const at = label.indexOf(q);
+      let rank = -1;
+      if (label === q || fold(n.qname) === q || fold(n.iri) === q) rank = 0;
+      else if (at === 0) rank = 1;
+      else if (at > 0 && /[^\p{L}\p{N}]/u.test(label[at - 1])) rank = 2;
+      else if (at > 0) rank = 3;
+      else if (fold(n.iri).includes(q) || fold(n.qname).includes(q)) rank = 4;
+      if (rank >= 0) ranked.push([rank, label.length, label, n]);
     }
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    results = ranked.slice(0, 20).map((r) => r[3]);
     results.forEach((n, i) => {
-      const li = el("li", "kgc-found-item", n.label);
+      const li = el("li", "kgc-found-item", n.name || n.label);
       li.setAttribute("role", "option");
       li.title = n.iri || n.label;
       li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(i); });
@@ -434,8 +495,20 @@
       post({ type: "layout", layout: layout.value });  // positions are computed by the kernel
       return;
     }
+    if (layout.value === "hierarchical") setLevels();
     net.setOptions({ layout: layoutOptions(layout.value) });
-    if (layout.value !== "hierarchical") net.stabilize(200);
+    if (layout.value === "hierarchical") { net.fit(); return; }
+    // a force layout is computed by physics, even when physics is off for dragging; pinned
+    // nodes take part in the new layout and stay pinned where it puts them
+    const pins = [...pinned].filter((id) => nodes.get(id));
+    nodes.update(pins.map((id) => ({ id, fixed: false })));
+    net.setOptions({ physics: { enabled: true } });
+    net.once("stabilizationIterationsDone", () => {
+      nodes.update(pins.map((id) => ({ id, fixed: true })));
+      net.setOptions({ physics: { enabled: physics.checked } });
+      net.fit();
+    });
+    net.setData({ nodes, edges });  // forget the old positions: lay out afresh
   });
   undoButton.addEventListener("click", () => undo(true));
   function undo(tellKernel) {
@@ -497,6 +570,7 @@
       history.length = 0;
       undoButton.disabled = true;
       Object.assign(doc, msg.doc);
+      layout.value = msg.doc.layout;
       net.setOptions({ layout: layoutOptions(msg.doc.layout), physics: { enabled: msg.doc.options.physics } });
       add({ nodes: msg.doc.nodes, edges: msg.doc.edges, total: msg.doc.total }, false);
       layout.value = msg.doc.layout;
