@@ -143,6 +143,25 @@ def test_level_of_detail_draws_the_most_relevant_and_counts_the_hidden():
     assert network(star(5)).status() == "6 nodes"
 
 
+def test_a_dense_view_draws_a_few_links_per_node_and_says_how_many():
+    # 40 people who all know each other: 780 pairs, far more than four links per node
+    people = [f"{E}p{i:02d}" for i in range(40)]
+    triples = "".join(f"<{a}> <{FOAF}knows> <{b}> .\n" for i, a in enumerate(people) for b in people[i + 1:])
+    kg = KnowledgeGraph().load(triples, format="nt")
+    net = network(kg)
+    assert len(net.edges) == 160 and net.edge_total == 780
+    assert net.status() == "40 nodes, 160 of 780 links"
+    ends: dict[str, int] = {}
+    for e in net.edges:
+        ends[e["from"]] = ends.get(e["from"], 0) + 1
+        ends[e["to"]] = ends.get(e["to"], 0) + 1
+    assert set(ends) == set(people) and min(ends.values()) >= 2  # nobody is left unlinked
+    focused = network(kg, focus=people[7], max_nodes=40)
+    assert sum(people[7] in (e["from"], e["to"]) for e in focused.edges) == 39  # the focus keeps all its links
+    assert len(network(kg, max_edges=1000).edges) == 780  # a cap of one's own
+    assert network(kg).to_dict()["edgeTotal"] == 780
+
+
 def test_expanding_a_hub_adds_the_first_k_then_a_more_node_brings_the_next():
     from kg_connect.widgets import Explorer
 

@@ -89,22 +89,27 @@ class Network:
     focus: str | None = None
     layout: str = "force"
     options: dict[str, Any] = field(default_factory=dict)
+    edge_total: int = 0  # links among the drawn nodes (more than drawn when a dense view is cut)
 
     def status(self) -> str:
-        """``showing 500 of 12,345 nodes``.
+        """``showing 500 of 12,345 nodes`` (and ``, 2,000 of 9,876 links`` when links were cut).
 
         >>> Network([{}], [], [], 3).status()
         'showing 1 of 3 nodes'
         """
         shown = len(self.nodes)
         if shown >= self.total:
-            return f"{shown:,} node{'' if shown == 1 else 's'}"
-        return f"showing {shown:,} of {self.total:,} nodes"
+            text = f"{shown:,} node{'' if shown == 1 else 's'}"
+        else:
+            text = f"showing {shown:,} of {self.total:,} nodes"
+        if self.edge_total > len(self.edges):
+            text += f", {len(self.edges):,} of {self.edge_total:,} links"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """The document: ``{nodes, edges, legend, status, total, focus, layout, options}``."""
         return {"nodes": self.nodes, "edges": self.edges, "legend": self.legend, "status": self.status(),
-                "total": self.total, "focus": self.focus, "layout": self.layout, "options": self.options}
+                "total": self.total, "edgeTotal": max(self.edge_total, len(self.edges)), "focus": self.focus, "layout": self.layout, "options": self.options}
 
 
 def _key(term: Any) -> str:
@@ -131,7 +136,7 @@ class NetworkBuilder:
                  styles: Mapping[str, Mapping[str, Any]] | None = None,
                  value_styles: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
                  size_by: str | None = "degree", max_nodes: int = 500, layout: str = "force",
-                 expand_limit: int = 25) -> None:
+                 expand_limit: int = 25, max_edges: int | None = None) -> None:
         if literals not in ("properties", "nodes"):
             raise ValueError(f"unknown literals {literals!r}; expected one of: properties, nodes")
         if layout not in LAYOUTS:
@@ -145,6 +150,7 @@ class NetworkBuilder:
                              for p, vs in (value_styles or {}).items()}
         self.size_by = None if size_by is None else (size_by if size_by == "degree" else self._iri(size_by))
         self.max_nodes = max_nodes
+        self.max_edges = max_edges
         self.layout = layout
         self.expand_limit = expand_limit
         self.terms: dict[str, Any] = {}  # id -> term
@@ -218,9 +224,11 @@ class NetworkBuilder:
         nodes = [self._node(k, labels, keep) for k in keys]
         nodes += list(extra_nodes)
         edges = self._edges(keep, labels)
+        edge_total = len(edges)
+        edges = self._cut_edges(edges, nodes)
         legend = self._legend(nodes)
         total = max(self.total or 0, len(self.terms))
-        net = Network(nodes, edges, legend, total, self.focus, self.layout, self._options(len(nodes)))
+        net = Network(nodes, edges, legend, total, self.focus, self.layout, self._options(len(nodes)), edge_total)
         _place(net, self)
         return net
 
@@ -380,6 +388,31 @@ class NetworkBuilder:
                         "predicates": sorted(str(p) for p in predicates)})
         return out
 
+    def _cut_edges(self, edges: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Level of detail for links: a dense view (more than ``max_edges``, by default four
+        per drawn node) keeps every node's two strongest links, then the links of the focus,
+        then the strongest of the rest (merged links first), up to the cap."""
+        cap = self.max_edges if self.max_edges is not None else 4 * max(len(nodes), 1)
+        if len(edges) <= cap:
+            return edges
+        focus = self.focus
+        degree = {k: len(v) for k, v in self.neighbours.items()}
+        order = sorted(range(len(edges)), key=lambda i: (
+            focus not in (edges[i]["from"], edges[i]["to"]), -edges[i]["count"],
+            -min(degree.get(edges[i]["from"], 0), degree.get(edges[i]["to"], 0)), edges[i]["id"]))
+        kept: set[int] = set()
+        per: dict[str, int] = {}
+        for i in order:  # every node keeps its two strongest links
+            a, b = edges[i]["from"], edges[i]["to"]
+            if per.get(a, 0) < 2 or per.get(b, 0) < 2:
+                kept.add(i)
+                per[a], per[b] = per.get(a, 0) + 1, per.get(b, 0) + 1
+        for i in order:
+            if len(kept) >= cap:
+                break
+            kept.add(i)
+        return [edges[i] for i in sorted(kept)]
+
     def _legend(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         counts: dict[str, dict[str, Any]] = {}
         for n in nodes:
@@ -392,7 +425,9 @@ class NetworkBuilder:
 
     def _options(self, count: int) -> dict[str, Any]:
         # bounded stabilisation: the view settles within seconds, whatever the size
-        iterations = 300 if count <= 300 else 150 if count <= 2000 else 60
+        # (an iteration costs about n log n: 2,000 nodes get 40, drawn in about 2 s; the
+        # browser refines a big view for a few seconds more while it is already usable)
+        iterations = max(30, min(300, 80_000 // max(count, 1)))
         return {"stabilization": iterations, "hierarchical": self.layout == "hierarchical",
                 "physics": self.layout in ("force", "time") and count <= 5000,
                 "edgeLabels": count <= 80}  # past that, edge labels show on hover
@@ -572,7 +607,7 @@ def _timeline(net: Network) -> None:
 def network(source: Any, graph: KnowledgeGraph | None = None, *, focus: Any = None, depth: int = 1,
             max_nodes: int = 500, literals: str = "properties", styles: Mapping[str, Mapping[str, Any]] | None = None,
             value_styles: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
-            size_by: str | None = "degree", layout: str = "force") -> Network:
+            size_by: str | None = "degree", layout: str = "force", max_edges: int | None = None) -> Network:
     """A drawable :class:`Network` of ``source``.
 
     ``source`` is a ``KnowledgeGraph`` (around ``focus`` to ``depth`` hops, or the most
@@ -583,7 +618,8 @@ def network(source: Any, graph: KnowledgeGraph | None = None, *, focus: Any = No
     ``value_styles`` styles nodes by a property's value (``{"kgc:networkModel": {
     "kgc:joinIn": {...}}}``). ``size_by`` is ``"degree"``, a property (numeric values) or
     ``None``. ``layout``: force, hierarchical (left to right), radial (around the focus) or
-    time (dated nodes along x).
+    time (dated nodes along x). ``max_edges`` caps the links drawn (default: four per drawn
+    node; every node keeps its two strongest links).
 
     >>> from kg_connect import KnowledgeGraph
     >>> kg = KnowledgeGraph().load('<https://e.org/a> <http://xmlns.com/foaf/0.1/knows> <https://e.org/b> .')
@@ -598,7 +634,7 @@ def network(source: Any, graph: KnowledgeGraph | None = None, *, focus: Any = No
     if owner is None:
         owner = getattr(source, "_source", None) or KG()
     builder = NetworkBuilder(owner, literals=literals, styles=styles, value_styles=value_styles, size_by=size_by,
-                             max_nodes=max_nodes, layout=layout)
+                             max_nodes=max_nodes, layout=layout, max_edges=max_edges)
     if isinstance(source, KG):
         if focus is not None:
             builder.around(_term(focus, owner), depth)
@@ -645,8 +681,17 @@ def _whole(builder: NetworkBuilder, graph: KnowledgeGraph) -> None:
         builder.add_triples((r[0], r[1], r[2]) for r in rows)
         return
     top = [r[0] for r in graph.query(_DEGREES % builder.max_nodes).rows]
-    builder.fetch(top)
     keep = {_key(t) for t in top}
+    # only the links among them (the rest is counted, not fetched): a link between two of
+    # them starts at one of them, so their outgoing links are enough (a hub's incoming links,
+    # thousands of attendees, are never read)
+    iris = [t for t in top if isinstance(t, URIRef)]
+    for start in range(0, len(iris), 500):
+        rows = graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isLiteral(?o)) }",
+                           s=iris[start:start + 500]).rows
+        builder.add_triples((r[0], r[1], r[2]) for r in rows if r[1] == RDF.type or _key(r[2]) in keep)
+    for t in top:
+        builder.node(t)
     builder.terms = {k: v for k, v in builder.terms.items() if k in keep}
     builder.fetch_properties(top)
     builder.count_neighbours(top)

@@ -86,6 +86,8 @@
   const history = [];  // each: {nodes: [...ids], edges: [...ids]}
   let selected = null;
   let total = doc.total || 0;
+  // a big view draws straight edges and hides them while it moves: curves cost most of the time
+  const big = (doc.edges || []).length > 1500 || (doc.nodes || []).length > 500;
 
   function visNode(n) {
     const out = {
@@ -105,12 +107,25 @@
     return /^#[0-9a-f]{6}$/i.test(color) ? "#" + color.slice(1).match(/../g)
       .map((h) => Math.max(0, parseInt(h, 16) - 40).toString(16).padStart(2, "0")).join("") : "#666";
   }
+  // In a dense view most links are drawn but do not pull: each node keeps a few springs, so
+  // the physics costs what the nodes cost, not what the links cost (44,000 springs among 2,000
+  // nodes took 15 s to settle; a few per node lay it out as well).
+  const springs = new Map();
+  const SPRINGS_PER_NODE = 3;
+  function spring(e) {
+    const a = springs.get(e.from) || 0, b = springs.get(e.to) || 0;
+    if (a >= SPRINGS_PER_NODE && b >= SPRINGS_PER_NODE) return false;
+    springs.set(e.from, a + 1);
+    springs.set(e.to, b + 1);
+    return true;
+  }
   function visEdge(e) {
     return {
       id: e.id, from: e.from, to: e.to, label: e.label, title: e.title, arrows: "to",
       width: Math.min(1 + Math.log2(e.count || 1), 5),
       font: { size: doc.options && doc.options.edgeLabels === false ? 0 : 10, align: "middle" },
-      color: { color: "#8a8a8a", highlight: "#333" }, smooth: { type: "continuous" },
+      color: { color: "#8a8a8a", highlight: "#333" }, smooth: big ? false : { type: "continuous" },
+      physics: big ? spring(e) : true,
     };
   }
   function shown(n) {
@@ -172,8 +187,13 @@
     const drawn = nodes.length;
     const known = all.size;
     const of = Math.max(total, known);
-    status.textContent = drawn < of ? `showing ${drawn.toLocaleString("en")} of ${of.toLocaleString("en")} nodes`
+    let text = drawn < of ? `showing ${drawn.toLocaleString("en")} of ${of.toLocaleString("en")} nodes`
       : `${drawn.toLocaleString("en")} nodes`;
+    const links = edges.length;
+    if (doc.edgeTotal && doc.edgeTotal > links) {
+      text += `, ${links.toLocaleString("en")} of ${doc.edgeTotal.toLocaleString("en")} links`;
+    }
+    status.textContent = text;
     status.dataset.drawn = String(drawn);
   }
   function add(batch, remember) {
@@ -183,6 +203,7 @@
     edges.update(newEdges.map(visEdge));
     for (const e of batch.edges || []) edgeDocs.set(e.id, e);
     if (typeof batch.total === "number") total = batch.total;
+    if (typeof batch.edgeTotal === "number") doc.edgeTotal = batch.edgeTotal;
     if (remember && (newNodes.length || newEdges.length)) {
       history.push({ nodes: newNodes.map((n) => n.id), edges: newEdges.map((e) => e.id) });
       undoButton.disabled = false;
@@ -198,10 +219,11 @@
   const theme = getComputedStyle(document.documentElement);
   const options = {
     autoResize: true,
-    interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: false },
+    interaction: { hover: true, tooltipDelay: 150, navigationButtons: false, keyboard: false,
+                   hideEdgesOnDrag: big, hideEdgesOnZoom: big },
     physics: {
       enabled: physics.checked, solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -6000, springLength: 150, avoidOverlap: 0.2 },
+      barnesHut: { gravitationalConstant: -6000, springLength: 150, avoidOverlap: 0.2, theta: big ? 0.9 : 0.5 },
       stabilization: { enabled: true, iterations: (doc.options && doc.options.stabilization) || 200, fit: true },
     },
     layout: layoutOptions(layout.value),
@@ -212,7 +234,20 @@
   function layoutOptions(name) {
     return name === "hierarchical"
       ? { hierarchical: { enabled: true, direction: "LR", levelSeparation: 220, nodeSpacing: 60 } }
-      : { hierarchical: { enabled: false }, improvedLayout: all.size < 800 };
+      : { hierarchical: { enabled: false }, improvedLayout: all.size <= 150 };
+  }
+  if (big && layout.value === "force") {
+    // a big view starts from a disc rather than vis-network's square: with the few
+    // iterations it gets, a square leaves a hollow diamond in the middle
+    const r = 40 * Math.sqrt(doc.nodes.length);
+    let seed = 1;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;  // the same picture each time
+    for (const n of doc.nodes) {
+      if (typeof n.x === "number" || (doc.positions && doc.positions[n.id])) continue;
+      const a = 2 * Math.PI * rand(), d = r * Math.sqrt(rand());
+      n.x = d * Math.cos(a);
+      n.y = d * Math.sin(a);
+    }
   }
   add({ nodes: doc.nodes, edges: doc.edges }, false);
   const net = new vis.Network(canvas, { nodes, edges }, options);
@@ -220,7 +255,16 @@
   net.once("stabilizationIterationsDone", () => {
     net.fit();
     document.body.dataset.settled = "1";
-    if (layout.value === "force" && nodes.length > 300) net.setOptions({ physics: { enabled: false } });
+    // a big view is shown after a bounded stabilisation; physics refines one of up to 1,000
+    // nodes two seconds more (the page stays usable) and then stops; a bigger one stops at
+    // once, or every frame would redraw thousands of links while the person types
+    if (layout.value === "force" && nodes.length > 300) {
+      setTimeout(() => {
+        if (userPhysics) return;
+        net.setOptions({ physics: { enabled: false } });
+        physics.checked = false;
+      }, nodes.length > 1000 ? 0 : 2000);
+    }
     post({ type: "settled" });
   });
   if (!physics.checked) setTimeout(() => { document.body.dataset.settled = "1"; }, 0);
@@ -489,7 +533,11 @@
 
   // ------------------------------------------------------------------ controls
   fitButton.addEventListener("click", () => net.fit({ animation: { duration: 300 } }));
-  physics.addEventListener("change", () => net.setOptions({ physics: { enabled: physics.checked } }));
+  let userPhysics = false;  // once the person sets physics, it is theirs
+  physics.addEventListener("change", () => {
+    userPhysics = true;
+    net.setOptions({ physics: { enabled: physics.checked } });
+  });
   layout.addEventListener("change", () => {
     if (live && (layout.value === "radial" || layout.value === "time")) {
       post({ type: "layout", layout: layout.value });  // positions are computed by the kernel

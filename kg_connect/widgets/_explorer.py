@@ -51,7 +51,8 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
                  theme: str = "light", height: int = 620, literals: str = "properties",
                  styles: dict[str, dict[str, Any]] | None = None,
                  value_styles: dict[str, dict[str, dict[str, Any]]] | None = None,
-                 size_by: str | None = "degree", title: str = "kg_connect explorer") -> None:
+                 size_by: str | None = "degree", title: str = "kg_connect explorer",
+                 max_edges: int | None = None) -> None:
         if not isinstance(graph, KnowledgeGraph):
             raise TypeError(f"explore() needs a KnowledgeGraph, not {type(graph).__name__}")
         if expand is not None:
@@ -66,7 +67,8 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
         self.title = title
         self.depth = depth
         self.builder = NetworkBuilder(graph, literals=literals, styles=styles, value_styles=value_styles,
-                                      size_by=size_by, max_nodes=max_nodes, layout=layout, expand_limit=expand_limit)
+                                      size_by=size_by, max_nodes=max_nodes, layout=layout, expand_limit=expand_limit,
+                                      max_edges=max_edges)
         self.shown: list[str] = []
         self.history: list[list[str]] = []
         self.pending: dict[str, list[str]] = {}  # node -> neighbours not drawn yet, most relevant first
@@ -186,7 +188,8 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
         doc = self._doc()
         changed = set(new) | set(around) | set(self.mores)
         self.send({"type": "add", "nodes": [n for n in doc["nodes"] if n["id"] in changed],
-                   "edges": doc["edges"], "total": doc["total"], "around": around, "focus": focus})
+                   "edges": doc["edges"], "total": doc["total"], "edgeTotal": doc["edgeTotal"],
+                   "around": around, "focus": focus})
         self._refresh_static()
         return new
 
