@@ -130,6 +130,33 @@ def test_display_modes(shell):
     assert "unknown display 'tabel'; expected one of: table, graph, raw, json" in str(bad.error_in_exec)
 
 
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_display_graph_draws_construct_describe_and_select_by_convention(shell, backend):
+    from kg_connect.widgets import Explorer
+
+    shell.run_cell(f"kg = KnowledgeGraph(backend={backend!r}).load({str(STORY)!r})")
+    view = run(shell, "CONSTRUCT { ?a foaf:knows ?b } WHERE { ?a foaf:knows ?b }", "--display graph").result
+    assert isinstance(view, Explorer)
+    people = {n["label"] for n in view.network.nodes}
+    assert {"David Wilcox", "Tom Phillips"} <= people  # labels from the graph, not IRIs
+    assert all(e["label"] == "foaf:knows" for e in view.network.edges)
+    assert {entry["label"] for entry in view.network.legend} == {"person"}  # typed from the graph
+    described = run(shell, f"DESCRIBE <{S}person/tom-phillips>", "--display graph --layout radial").result
+    assert described.network.layout == "radial"
+    tom = next(n for n in described.network.nodes if n["label"] == "Tom Phillips")
+    assert any(p == "foaf:name" for p, _, _ in tom["props"]) and len(described.network.nodes) >= 2
+    linked = run(shell, 'SELECT ?node ?linkedNode ("met" AS ?edgeLabel) WHERE { ?node foaf:knows ?linkedNode } '
+                 "LIMIT 3", "--display graph --max-nodes 4").result
+    assert {e["label"] for e in linked.network.edges} == {"met"} and len(linked.network.nodes) <= 4
+    spo = run(shell, f"SELECT ?s ?p ?o WHERE {{ BIND(<{S}person/tom-phillips> AS ?s) ?s ?p ?o }}",
+              "--display graph --literals nodes").result
+    assert any(n["kind"] == "literal" for n in spo.network.nodes)
+    bad = run(shell, "SELECT ?x WHERE { ?x a foaf:Person }", "--display graph")
+    assert "?s ?p ?o" in str(bad.error_in_exec) and "?node ?linkedNode" in str(bad.error_in_exec)
+    ask = run(shell, "ASK { ?s ?p ?o }", "--display graph")
+    assert "an ASK answer has no graph to draw" in str(ask.error_in_exec)
+
+
 def test_timeout_stops_and_the_kernel_stays_usable(shell):
     shell.run_cell("from rdflib import URIRef\n"
                    "big = KnowledgeGraph()\n"
