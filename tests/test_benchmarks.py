@@ -25,3 +25,13 @@ def test_run_py_documents_its_options():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--help"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--sizes" in out.stdout
+
+
+def test_graph_py_builds_and_reports_without_a_browser():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "graph.py"), "--sizes", "100", "--repeat", "1",
+                          "--no-browser"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    row = next(line for line in out.stdout.splitlines() if line.startswith("| 100 nodes"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "100" and cells[3] == "6,123"  # drawn nodes, of nodes
+    assert cells[-3:] == ["–", "–", "–"]  # no browser figures without a browser
