@@ -13,6 +13,7 @@ from kg_connect._resources import ontology_graph, shapes_graph
 from kg_connect._results import Results
 from kg_connect._terms import KGC, PREFIXES
 from kg_connect._validation import ValidationReport, validate
+from kg_connect.analysis import IdeaTrail, flows, spread, trace
 from kg_connect.errors import (
     EndpointError,
     KgConnectError,
@@ -33,6 +34,7 @@ __all__ = [
     "EndpointError",
     "KgConnectError",
     "KgConnectWarning",
+    "IdeaTrail",
     "KnowledgeGraph",
     "LoadError",
     "MissingDependencyError",
@@ -44,8 +46,11 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "explore",
+    "flows",
     "ontology_graph",
     "shapes_graph",
+    "spread",
+    "trace",
     "load_ipython_extension",
     "validate",
 ]

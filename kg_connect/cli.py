@@ -9,6 +9,7 @@ warnings are printed as one line in command-line terms.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -131,6 +132,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="literals as node properties (default) or as nodes")
     p.add_argument("--theme", choices=["light", "dark"], default="light", help="light (default) or dark")
     p.add_argument("--title", metavar="TEXT", help="the page's title")
+    p = sub.add_parser("trace", help="the trail of an idea: where it appeared, the hops, who carried it, "
+                       "which groups it reached", description="The trail of an idea through the events of the "
+                       "FILEs, in time order: its first appearance, every mention, the hops between them "
+                       "(recorded or inferred, with who could have carried it and why), the carriers, the groups "
+                       "reached and those with no recorded contact, and measures of the spread.",
+                       epilog="examples:\n  kg-connect trace 'social app store' examples/data/story.ttl\n"
+                       "  kg-connect trace idea:social-app-store story.ttl --format json > trail.json\n\n"
+                       "The JSON is a stable contract: docs/trace-json.md.\n" + EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("idea", metavar="IDEA", help="the idea: an IRI, a prefixed name or its label")
+    p.add_argument("files", nargs="*", metavar="FILE", help="RDF files (.gz too), or '-' for standard input")
+    p.add_argument("--narrower", action="store_true", help="include mentions of narrower ideas (skos:broader)")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _common(p, suppress=True)
+    p.set_defaults(run=_cmd_trace)
     p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
                        "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
                        "and tables work offline, in any browser, without a kernel; nothing is fetched from "
@@ -442,6 +459,53 @@ def _cmd_render(args: argparse.Namespace) -> int:
     _write(args.output, graph_document(doc, theme=args.theme, title=title))
     if args.output:
         print(f"{args.output}: {net.status()}, {_count(len(net.edges), 'edge')}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from kg_connect.analysis import trace
+
+    kg = _graph(args)
+    trail = trace(kg, args.idea, narrower=args.narrower)
+    if args.format == "json":
+        _write(args.output, json.dumps(trail.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    name = trail.labels.get
+    lines = [f"{_visible(trail.label)} <{_visible(str(trail.idea))}>"]
+    if not trail.mentions and not trail.undated:
+        lines.append("no mentions of this idea")
+    first = {m.iri for m in trail.first}
+    came = {h.target.iri: h for h in trail.hops}
+    for m in trail.mentions:
+        hop = came.get(m.iri)
+        where = _visible(name(m.event, "") if m.event is not None else "(no event)")
+        who = ", ".join(_visible(name(c, str(c))) for c in m.carriers)
+        role = m.role.rsplit("#", 1)[-1] if m.role is not None else ""
+        line = f"{m.time_text[:16]:<16}  {where}" + (f"  [{role}]" if role else "") + (f"  by {who}" if who else "")
+        if m.iri in first:
+            line += "  (first)"
+        elif hop is not None:
+            how = "recorded" if hop.explicit else "inferred"
+            line += f"\n{'':<18}<- {_visible(name(hop.source.event, ''))} ({how}: {_visible(hop.reason)})"
+        if len(trail.labels.get(m.idea, "")) and m.idea != trail.idea:
+            line += f"  idea: {_visible(name(m.idea, ''))}"
+        lines.append(line)
+    for m in trail.undated:
+        lines.append(f"{'(no date)':<16}  {_visible(name(m.event, '') if m.event is not None else str(m.iri))}")
+    if trail.carriers:
+        lines.append("carriers: " + ", ".join(f"{_visible(name(c, str(c)))} ({n})" for c, n in trail.carriers))
+    if trail.groups_reached:
+        lines.append("groups reached: " + ", ".join(f"{_visible(name(g, str(g)))} ({when[:10]})"
+                                                   for g, when in trail.groups_reached))
+    if trail.groups_without_contact:
+        lines.append("no recorded contact: " + ", ".join(_visible(name(g, str(g))) for g in trail.groups_without_contact))
+    ms = trail.measures
+    lines.append(f"reach: {ms['reach']['events']} events, {ms['reach']['people']} people, {ms['reach']['groups']} "
+                 f"groups; depth {ms['depth']}, max breadth {ms['max_breadth']}, structural virality "
+                 f"{ms['structural_virality'] if ms['structural_virality'] is not None else '-'}")
+    for problem in trail.problems:
+        lines.append(f"problem: {_visible(problem['message'])}")
+    _write(args.output, "\n".join(lines) + "\n")
     return EXIT_OK
 
 
