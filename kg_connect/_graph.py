@@ -31,13 +31,14 @@ _LABEL_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://xmlns.com/foaf/0.1/name",
     "https://schema.org/name",
+    "http://schema.org/name",
     "http://purl.org/dc/terms/title",  # reports and papers are named by their title
     "http://purl.org/dc/elements/1.1/title",
 )
 # (a FILTER, not VALUES ?p: with VALUES Oxigraph reads every label in the store before joining
 # with the terms, 1.6 s at a million triples; this reads the terms' own triples, 6 ms)
 _LABEL_QUERY = """SELECT ?term ?p ?l WHERE {
-  ?term ?p ?l . FILTER(?p IN (rdfs:label, skos:prefLabel, foaf:name, schema:name, dcterms:title,
+  ?term ?p ?l . FILTER(?p IN (rdfs:label, skos:prefLabel, foaf:name, schema:name, <http://schema.org/name>, dcterms:title,
                               <http://purl.org/dc/elements/1.1/title>) && isLiteral(?l) && STRLEN(STR(?l)) > 0)
 }"""
 _SERIALS = itertools.count()

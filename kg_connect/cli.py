@@ -429,15 +429,15 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from kg_connect.render import graph_document, network
-    from kg_connect.render._network import find_nodes
+    from kg_connect.render._network import find_node
 
     kg = _graph(args)
     focus: Any = args.focus
     if focus is not None:
-        named = [t for t, _ in find_nodes(kg, focus, limit=2)]
-        if not named:
-            raise KgConnectError(f"--focus {_visible(focus)!r}: no node has this IRI, prefixed name or label")
-        focus = named[0]
+        try:
+            focus = find_node(kg, focus)
+        except KgConnectError as exc:
+            raise KgConnectError(f"--focus: {exc}") from None
     source: Any = kg
     if args.query:
         text = _text(args.query, "-q")

@@ -408,3 +408,34 @@ def test_building_is_linear_in_the_size_of_the_network():
     # the same count sees pyvis's add_edge in a loop for what it is: four times the edges,
     # more than twelve times the work (it scans every edge for each new one)
     assert _pyvis(2_000) / _pyvis(500) > 12
+
+
+def test_focus_is_found_by_label_and_a_name_that_matches_nothing_or_many_is_an_error():
+    from kg_connect import KgConnectError
+
+    kg = KnowledgeGraph().load(f"""@prefix foaf: <{FOAF}> .
+    <{E}bob> a foaf:Person ; foaf:name "Bob Okafor" ; foaf:knows <{E}ann>, <{E}ana> .
+    <{E}ann> a foaf:Person ; foaf:name "Ann Lee" .
+    <{E}ana> a foaf:Person ; foaf:name "Ana Lee" .""", format="turtle")
+    assert E + "bob" in by_id(network(kg, focus="bob okafor"))  # a label, as explore() and the CLI take it
+    with pytest.raises(KgConnectError, match=r"'Lee' names 2 nodes; say which with an IRI or prefixed name"):
+        network(kg, focus="Lee")
+    with pytest.raises(KgConnectError, match="no node <https://e.org/nobody>|no node https://e.org/nobody"):
+        network(kg, focus=URIRef(E + "nobody"))
+    with pytest.raises(KgConnectError, match="no node has the IRI, prefixed name or label 'Zed'"):
+        network(kg, focus="Zed")
+
+
+def test_badges_count_the_neighbours_not_drawn_once():
+    kg = star(6)
+    net = network(kg, max_nodes=3)
+    hub = by_id(net)[E + "hub"]
+    drawn_links = sum(1 for e in net.edges if E + "hub" in (e["from"], e["to"]))
+    assert hub["hidden"] == 6 - drawn_links and hub["neighbours"] == 6  # the viewer shows neighbours - drawn
+
+
+def test_schema_org_in_its_http_form_is_styled_dated_and_labelled():
+    kg = KnowledgeGraph().load("""<https://e.org/ev> a <http://schema.org/Event> ;
+        <http://schema.org/name> "Launch" ; <http://schema.org/startDate> "2024-06-30" .""", format="turtle")
+    [node] = network(kg).nodes
+    assert node["label"] == "Launch" and node["group"] == "event" and node["time"] == "2024-06-30"

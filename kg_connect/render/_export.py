@@ -110,19 +110,20 @@ def _execute(nb: Any, path: Path, timeout: float) -> None:
         sockets.cleanup()
 
 
-def _shared(srcdoc: str) -> str | None:
-    """A graph page (an escaped srcdoc) rewritten to borrow vis-network from the page around it."""
+def _shared(srcdoc: str, theme: str | None = None) -> str | None:
+    """A graph page (an escaped srcdoc) rewritten to borrow vis-network from the page around it
+    (and to follow the export's theme, when one is given)."""
     page = html.unescape(srcdoc)
     match = _DATA.search(page)
     if match is None:
         return None
     data = json.loads(match.group(1))
-    shared = graph_document(data, theme=data.get("theme", "light"), title=str(data.get("title", "kg_connect graph")),
+    shared = graph_document(data, theme=theme or data.get("theme", "light"), title=str(data.get("title", "kg_connect graph")),
                             lib="shared", live=False, view=str(data.get("view", "")))
     return html.escape(shared, quote=True)
 
 
-def _prepare(nb: Any, result: Exported) -> None:
+def _prepare(nb: Any, result: Exported, theme: str | None = None) -> None:
     """Drop widget state and widget views (the static copies stay); graphs share one library."""
     if "widgets" in nb.metadata:
         del nb.metadata["widgets"]
@@ -141,7 +142,7 @@ def _prepare(nb: Any, result: Exported) -> None:
                 text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
 
                 def swap(m: re.Match[str]) -> str:
-                    shared = _shared(m.group(2))
+                    shared = _shared(m.group(2), theme)
                     if shared is None:
                         return m.group(0)
                     result.graphs += 1
@@ -159,7 +160,7 @@ def notebook_html(nb: Any, *, name: str = "notebook", theme: str = "light") -> E
     except ImportError:
         raise MissingDependencyError("nbconvert", "notebook") from None
     result = Exported("")
-    _prepare(nb, result)
+    _prepare(nb, result, theme)
     templates = resources.files("kg_connect.render") / "templates"
     exporter = HTMLExporter(template_name="kgc", extra_template_basedirs=[str(templates)], theme=theme,
                             embed_images=True)

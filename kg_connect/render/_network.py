@@ -226,6 +226,15 @@ class NetworkBuilder:
         edges = self._edges(keep, labels)
         edge_total = len(edges)
         edges = self._cut_edges(edges, nodes)
+        # the viewer's badge is "neighbours" less the neighbours it draws links to, so that
+        # expanding brings it down; at first it says exactly "hidden"
+        linked: dict[str, set[str]] = {}
+        for e in edges:
+            linked.setdefault(e["from"], set()).add(e["to"])
+            linked.setdefault(e["to"], set()).add(e["from"])
+        for n in nodes:
+            if n.get("hidden"):
+                n["neighbours"] = n["hidden"] + len(linked.get(n["id"], set()) - {n["id"]})
         legend = self._legend(nodes)
         total = max(self.total or 0, len(self.terms))
         net = Network(nodes, edges, legend, total, self.focus, self.layout, self._options(len(nodes)), edge_total)
@@ -317,6 +326,7 @@ class NetworkBuilder:
                 if str(p) == prop and str(self.terms[b]) in by_value:
                     return f"{prop}={b}", str(self.terms[b]), {**OTHER, **by_value[str(self.terms[b])]}
         types = sorted(self.types.get(key) or _known_types(str(term)))
+        types = sorted(set(types) | {_https_schema(t) for t in types})  # schema.org in either form
         up = self._superclasses()
         # a user's style for one of its own types, then for one of their superclasses
         for classes in (types, sorted({c for t in types for c in up.get(t, ())})):
@@ -350,7 +360,7 @@ class NetworkBuilder:
     def _time(self, key: str) -> str | None:
         for prop in TIME_PROPERTIES:
             for p, v in self.props.get(key, []):
-                if str(p) == prop:
+                if _https_schema(str(p)) == prop:
                     return str(v)[:19]
         return None
 
@@ -637,7 +647,7 @@ def network(source: Any, graph: KnowledgeGraph | None = None, *, focus: Any = No
                              max_nodes=max_nodes, layout=layout, max_edges=max_edges)
     if isinstance(source, KG):
         if focus is not None:
-            builder.around(_term(focus, owner), depth)
+            builder.around(find_node(owner, focus), depth)
         else:
             _whole(builder, owner)
     elif isinstance(source, Results):
@@ -652,8 +662,41 @@ def network(source: Any, graph: KnowledgeGraph | None = None, *, focus: Any = No
         builder.count_neighbours(terms)
         return builder.network(keep[:max_nodes])
     if focus is not None and not isinstance(source, KG):
-        builder.focus = _key(_term(focus, owner))
+        builder.focus = _key(find_node(owner, focus))
     return builder.network()
+
+
+def _https_schema(iri: str) -> str:
+    """schema.org terms in the https form our styles and time properties use (data often
+    has http://schema.org/)."""
+    return "https://schema.org/" + iri[18:] if iri.startswith("http://schema.org/") else iri
+
+
+def find_node(graph: KnowledgeGraph, value: Any) -> Any:
+    """The node ``value`` names in ``graph``: a term, an IRI, a prefixed name or a label
+    (case- and accent-insensitive). A name that matches nothing, or a label several nodes
+    share, is a :class:`KgConnectError` that says so (and lists the candidates)."""
+    from kg_connect.errors import KgConnectError
+
+    if isinstance(value, (BNode, Literal)):
+        return value
+    named = value if isinstance(value, URIRef) else _named(str(value).strip(), graph)
+    if named is not None:
+        if graph.query("ASK { { ?n ?p ?o } UNION { ?s ?p ?n } }", n=named).boolean:
+            return named
+        if isinstance(value, URIRef) or "://" in str(value) or str(value).partition(":")[0] in graph.namespaces:
+            raise KgConnectError(f"no node {graph.qname(named)} (<{named}>) in the graph")
+    text = str(value).strip()
+    found = find_nodes(graph, text, limit=10)
+    if not found:
+        raise KgConnectError(f"no node has the IRI, prefixed name or label {text!r}")
+    wanted = _fold(text)
+    exact = [(t, label) for t, label in found if _fold(label) == wanted]
+    if len(exact) == 1 or (not exact and len(found) == 1):
+        return (exact or found)[0][0]
+    candidates = exact or found
+    raise KgConnectError(f"{text!r} names {len(candidates)}{'+' if len(candidates) >= 10 else ''} nodes; say which "
+                         "with an IRI or prefixed name: " + "; ".join(f"{label} <{t}>" for t, label in candidates[:8]))
 
 
 def _term(value: Any, graph: KnowledgeGraph) -> Any:

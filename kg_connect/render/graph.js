@@ -39,6 +39,11 @@
                                ["radial", "radial around the focus"], ["time", "time (dated nodes along x)"]]) {
     const o = el("option", "", name);
     o.value = value;
+    // radial and time positions are computed by the kernel: a saved page keeps the one it has
+    if (!live && (value === "radial" || value === "time") && (doc.layout || "force") !== value) {
+      o.disabled = true;
+      o.textContent = `${name}: needs a running kernel`;
+    }
     layout.appendChild(o);
   }
   layout.value = doc.layout || "force";
@@ -150,36 +155,59 @@
   // other) cannot push levels out without end, as vis-network's own "directed" sort does.
   const UPWARD = new Set(["subOrganizationOf", "reportsTo", "broader", "subClassOf", "subPropertyOf",
                           "isPartOf", "unitOf", "memberOf", "superEvent", "partOf"]);
+  const DOWNWARD = new Set(["hasUnit", "hasSubOrganization", "subEvent", "narrower", "hasPart", "hasMember",
+                            "headOf", "subOrganization"]);
   function setLevels() {
     const ids = nodes.getIds();
     const drawnIds = new Set(ids);
-    const children = new Map(ids.map((id) => [id, []]));
-    const parents = new Map(ids.map((id) => [id, 0]));
+    const links = [];  // [parent, child, is a hierarchy link]
     for (const e of edgeDocs.values()) {
       if (!drawnIds.has(e.from) || !drawnIds.has(e.to) || e.from === e.to) continue;
-      const up = (e.predicates || []).some((p) => UPWARD.has(String(p).split(/[#/]/).pop()));
+      const names = (e.predicates || []).map((p) => String(p).split(/[#/]/).pop());
+      const up = names.some((n) => UPWARD.has(n));
       const [a, b] = up ? [e.to, e.from] : [e.from, e.to];
-      children.get(a).push(b);
-      parents.set(b, parents.get(b) + 1);
+      links.push([a, b, up || names.some((n) => DOWNWARD.has(n))]);
     }
     const level = new Map();
-    const walk = (starts) => {
+    const walk = (starts, use) => {
+      const children = new Map();
+      for (const [a, b, h] of links) if (use(h)) (children.get(a) || children.set(a, []).get(a)).push(b);
       let frontier = starts.filter((id) => !level.has(id));
       frontier.forEach((id) => level.set(id, 0));
       while (frontier.length) {
         const next = [];
         for (const id of frontier) {
-          for (const c of children.get(id)) {
+          for (const c of children.get(id) || []) {
             if (!level.has(c)) { level.set(c, level.get(id) + 1); next.push(c); }
           }
         }
         frontier = next;
       }
     };
-    walk(ids.filter((id) => parents.get(id) === 0));
-    // what only cycles reach: start from the node with the most children
-    for (const id of [...ids].sort((a, b) => children.get(b).length - children.get(a).length)) {
-      if (!level.has(id)) walk([id]);
+    const rootsOf = (use) => {
+      const hasParent = new Set(links.filter(([, , h]) => use(h)).map(([, b]) => b));
+      const inLinks = new Set(links.filter(([, , h]) => use(h)).flatMap(([a, b]) => [a, b]));
+      return ids.filter((id) => inLinks.has(id) && !hasParent.has(id));
+    };
+    // the hierarchy first (units under their organisation), if the view has one; then each
+    // other node one level after the first of its neighbours that has a level
+    if (links.some(([, , h]) => h)) {
+      walk(rootsOf((h) => h), (h) => h);
+      let changed = true;
+      while (changed) {
+        changed = false;
+        for (const [a, b] of links) {
+          if (level.has(a) && !level.has(b)) { level.set(b, level.get(a) + 1); changed = true; }
+          else if (level.has(b) && !level.has(a)) { level.set(a, level.get(b) + 1); changed = true; }
+        }
+      }
+    }
+    walk(ids.filter((id) => !links.some(([, b]) => b === id)), () => true);
+    // what only cycles reach: start from the node with the most links
+    const degree = new Map(ids.map((id) => [id, 0]));
+    for (const [a] of links) degree.set(a, degree.get(a) + 1);
+    for (const id of [...ids].sort((x, y) => degree.get(y) - degree.get(x))) {
+      if (!level.has(id)) walk([id], () => true);
     }
     nodes.update(ids.map((id) => ({ id, level: level.get(id) })));
   }
@@ -234,7 +262,9 @@
   function layoutOptions(name) {
     return name === "hierarchical"
       ? { hierarchical: { enabled: true, direction: "LR", levelSeparation: 220, nodeSpacing: 60 } }
-      : { hierarchical: { enabled: false }, improvedLayout: all.size <= 150 };
+      : { hierarchical: { enabled: false },
+          // positions computed for the time and radial layouts must not be laid out again
+          improvedLayout: all.size <= 150 && !(name === "time" || name === "radial") };
   }
   if (big && layout.value === "force") {
     // a big view starts from a disc rather than vis-network's square: with the few
@@ -281,7 +311,7 @@
     ctx.textBaseline = "middle";
     for (const id of nodes.getIds()) {
       const n = all.get(id);
-      const count = n && n.hidden ? n.hidden - drawnNeighbours(id) : 0;
+      const count = n && n.neighbours ? n.neighbours - drawnNeighbours(id) : 0;
       if (count <= 0 || !positions[id]) continue;
       const r = (n.size || 14) * 0.9;
       const x = positions[id].x + r, y = positions[id].y - r;
@@ -298,15 +328,16 @@
   // for tests and for the curious: node id -> how many of its neighbours are not drawn
   window.kgcBadges = () => Object.fromEntries(nodes.getIds().map((id) => {
     const n = all.get(id);
-    return [id, n && n.hidden ? n.hidden - drawnNeighbours(id) : 0];
+    return [id, n && n.neighbours ? n.neighbours - drawnNeighbours(id) : 0];
   }).filter(([, c]) => c > 0));
   function drawnNeighbours(id) {
-    let n = 0;
+    const seen = new Set();
     for (const e of net.getConnectedEdges(id)) {
       const ed = edges.get(e);
-      if (ed && nodes.get(ed.from === id ? ed.to : ed.from)) n += 1;
+      const other = ed && (ed.from === id ? ed.to : ed.from);
+      if (other && other !== id && nodes.get(other) && all.get(other) && all.get(other).kind !== "more") seen.add(other);
     }
-    return n;
+    return seen.size;
   }
 
   // ------------------------------------------------------------------ legend and filters
@@ -386,7 +417,7 @@
       }
       details.appendChild(iri);
     }
-    const notDrawn = n.hidden ? n.hidden - drawnNeighbours(id) : 0;
+    const notDrawn = n.neighbours ? n.neighbours - drawnNeighbours(id) : 0;
     if (notDrawn > 0) {
       details.appendChild(el("div", "kgc-not-drawn",
         `${notDrawn.toLocaleString("en")} neighbour${notDrawn === 1 ? "" : "s"} not drawn`));
@@ -402,7 +433,14 @@
       reportState();
     });
     const hide = el("button", "kgc-hide", "hide");
-    hide.addEventListener("click", () => { hidden.add(id); redraw(); details.replaceChildren(); reportState(); });
+    hide.addEventListener("click", () => {
+      hidden.add(id);
+      history.push({ nodes: [], edges: [], hid: id });  // undo brings it back
+      undoButton.disabled = false;
+      redraw();
+      details.replaceChildren();
+      reportState();
+    });
     buttons.append(expand, pin, hide);
     details.appendChild(buttons);
     if (n.props && n.props.length) {
@@ -559,10 +597,18 @@
     net.setData({ nodes, edges });  // forget the old positions: lay out afresh
   });
   undoButton.addEventListener("click", () => undo(true));
-  function undo(tellKernel) {
-    const last = history.pop();
+  function undo(tellKernel, expansionOnly) {
+    // the kernel's undo() takes back its last expansion, not a node the person hid since
+    const at = expansionOnly ? history.map((h) => !h.hid).lastIndexOf(true) : history.length - 1;
+    const last = at >= 0 ? history.splice(at, 1)[0] : undefined;
     undoButton.disabled = !history.length;
     if (!last) return;
+    if (last.hid) {
+      hidden.delete(last.hid);
+      redraw();
+      reportState();
+      return;
+    }
     edges.remove(last.edges);
     for (const id of last.edges) edgeDocs.delete(id);
     for (const id of last.nodes) all.delete(id);
@@ -627,7 +673,7 @@
     } else if (msg.type === "select") {
       focusNode(msg.id);
     } else if (msg.type === "undo") {  // Python's undo(): the kernel has forgotten them already
-      undo(false);
+      undo(false, true);
     } else if (msg.type === "found") {  // the kernel's search of the whole graph
       found.replaceChildren();
       results = msg.items;

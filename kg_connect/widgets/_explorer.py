@@ -11,7 +11,6 @@ state is driven from Python: ``focus()``, ``expand()``, ``undo()``, ``selected``
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,7 +21,7 @@ from rdflib import URIRef
 from kg_connect._graph import KnowledgeGraph
 from kg_connect.errors import KgConnectError, QueryError
 from kg_connect.render._document import graph_document, iframe, vis_library
-from kg_connect.render._network import MORE, Network, NetworkBuilder, _key, _term, find_nodes
+from kg_connect.render._network import MORE, Network, NetworkBuilder, _key, _term, find_node, find_nodes
 from kg_connect.widgets._static import StaticCopy, new_static_id
 
 __all__ = ["Explorer", "explore"]
@@ -88,7 +87,7 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
         if source is not None and hasattr(source, "form"):  # a Results
             _from_results(b, source)
             if focus is not None:
-                b.focus = _key(_term(focus, self.graph))
+                b.focus = _key(find_node(self.graph, focus))
         elif source is not None:
             terms = [_term(t, self.graph) for t in source]
             b.fetch(terms)
@@ -97,7 +96,7 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
             self.shown = [_key(t) for t in terms][:b.max_nodes]
             return
         elif focus is not None:
-            b.around(_term(focus, self.graph), depth)
+            b.around(find_node(self.graph, focus), depth)
         else:
             _whole(b, self.graph)
         self.shown = b.choose()
@@ -138,12 +137,12 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
 
     def focus(self, node: Any, depth: int | None = None) -> None:
         """Center the view on ``node`` (an IRI or prefixed name) and its neighbourhood."""
-        key = _key(_term(node, self.graph))
+        key = node if isinstance(node, str) and node in self.builder.terms else _key(find_node(self.graph, node))
         if depth is not None and depth != self.depth:
             self.depth = depth
         if key not in self.shown or depth is not None:
             before = set(self.shown)
-            self.builder.around(self.builder.terms.get(key) or _term(node, self.graph), self.depth)
+            self.builder.around(self.builder.terms.get(key) or find_node(self.graph, node), self.depth)
             nearby = [k for k in self.builder.choose() if k not in before]
             self._add(nearby[:self.builder.max_nodes], around=[key], focus=key)
         else:
@@ -287,9 +286,6 @@ def explore(graph: KnowledgeGraph, focus: Any = None, depth: int = 1, **options:
 
     A label finds its node: ``explore(kg, "David Wilcox")``.
     """
-    if isinstance(focus, str) and not re.match(r"^[A-Za-z][\w+.\-]*:", focus):
-        match = find_nodes(graph, focus, limit=2)
-        if not match:
-            raise KgConnectError(f"no node is labelled or named {focus!r}")
-        focus = match[0][0]
+    if focus is not None:
+        focus = find_node(graph, focus)
     return Explorer(graph, focus, depth, **options)
