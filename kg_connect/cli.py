@@ -148,6 +148,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     _common(p, suppress=True)
     p.set_defaults(run=_cmd_trace)
+    p = command("shape", "which network model the data most resembles: join us, join in or join up yourselves",
+                _cmd_shape)
+    from kg_connect.analysis import PROJECTIONS
+
+    p.add_argument("--projection", choices=list(PROJECTIONS), default="social",
+                   help="the network to measure: " + "; ".join(f"{k}: {v[0]}" for k, v in PROJECTIONS.items()))
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
                        "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
                        "and tables work offline, in any browser, without a kernel; nothing is fetched from "
@@ -505,6 +513,32 @@ def _cmd_trace(args: argparse.Namespace) -> int:
                  f"{ms['structural_virality'] if ms['structural_virality'] is not None else '-'}")
     for problem in trail.problems:
         lines.append(f"problem: {_visible(problem['message'])}")
+    _write(args.output, "\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _cmd_shape(args: argparse.Namespace) -> int:
+    from kg_connect.analysis import MODELS, network_model
+
+    kg = _graph(args)
+    verdict = network_model(kg, args.projection)
+    if args.format == "json":
+        _write(args.output, json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    ms = verdict.measures
+    lines = [f"most like: {verdict.name} ({verdict.model}), confidence {verdict.confidence:.2f}",
+             _visible(verdict.explanation), "scores: " + ", ".join(f"{MODELS[k]} {v:.2f}" for k, v in
+                                                               verdict.scores.items()),
+             f"projection: {verdict.projection} ({ms['nodes']:,} nodes, {ms['links']:,} links)"]
+    for key in ("hub_count", "hub_link_density", "average_clustering", "transitivity", "reciprocity",
+                "krackhardt_hierarchy", "flow_hierarchy", "degree_centralisation", "betweenness_centralisation",
+                "fragility", "communities", "modularity", "average_path"):
+        if key in ms:
+            lines.append(f"  {key.replace('_', ' ')}: {ms[key]}")
+    if ms.get("hubs"):
+        lines.append("  hubs: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["hubs"][:10]))
+    if ms.get("brokers"):
+        lines.append("  brokers: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["brokers"][:5]))
     _write(args.output, "\n".join(lines) + "\n")
     return EXIT_OK
 
