@@ -13,7 +13,7 @@ from kg_connect._resources import ontology_graph, shapes_graph
 from kg_connect._results import Results
 from kg_connect._terms import KGC, PREFIXES
 from kg_connect._validation import ValidationReport, validate
-from kg_connect.analysis import IdeaTrail, flows, network_model, spread, trace
+from kg_connect.analysis import IdeaTrail, flows, introductions, network_model, spread, trace
 from kg_connect.errors import (
     EndpointError,
     KgConnectError,
@@ -47,6 +47,7 @@ __all__ = [
     "__version__",
     "explore",
     "flows",
+    "introductions",
     "ontology_graph",
     "shapes_graph",
     "spread",

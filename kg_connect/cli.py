@@ -156,6 +156,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="the network to measure: " + "; ".join(f"{k}: {v[0]}" for k, v in PROJECTIONS.items()))
     p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p = command("introduce", "who should meet: pairs who share ideas but have no recorded link", _cmd_introduce)
+    p.add_argument("--groups", action="store_true", help="pairs of groups instead of people")
+    p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N pairs (default 20)")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
                        "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
                        "and tables work offline, in any browser, without a kernel; nothing is fetched from "
@@ -539,6 +544,20 @@ def _cmd_shape(args: argparse.Namespace) -> int:
         lines.append("  hubs: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["hubs"][:10]))
     if ms.get("brokers"):
         lines.append("  brokers: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["brokers"][:5]))
+    _write(args.output, "\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _cmd_introduce(args: argparse.Namespace) -> int:
+    from kg_connect.analysis import introductions
+
+    kg = _graph(args)
+    found = introductions(kg, groups=args.groups, limit=args.limit)
+    if args.format == "json":
+        _write(args.output, json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = [f"{_visible(found.labels.get(p.a, str(p.a)))}  <->  {_visible(found.labels.get(p.b, str(p.b)))}\n"
+             f"    {_visible(p.reason)}" for p in found.pairs] or ["no pairs: everyone who shares an idea is linked"]
     _write(args.output, "\n".join(lines) + "\n")
     return EXIT_OK
 

@@ -207,3 +207,21 @@ def test_the_command_line_prints_a_table_and_the_json_contract():
     assert set(data["hops"][0]) == {"from", "to", "explicit", "carriers", "reason"}
     bad = subprocess.run(KGC + ["trace", "network", str(STORY)], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "no idea is labelled 'network'. Did you mean:" in bad.stderr
+
+
+def test_introductions_pair_people_who_met_the_same_ideas_apart(story):
+    from kg_connect import introductions
+
+    found = introductions(story)
+    pairs = {frozenset((found.labels[p.a], found.labels[p.b])): p for p in found.pairs}
+    # Corrina showed the app in Manchester, Tom talked in Kent: the same ideas, never met
+    pair = pairs[frozenset(("Corrina Milner", "Tom Phillips"))]
+    assert {found.labels[i] for i in pair.ideas} >= {"social app store", "iPhone app for community engagement"}
+    assert "Manchester" in pair.reason and "Kent" in pair.reason and "no recorded link" in pair.reason
+    # people who know each other or met are never listed
+    assert frozenset(("David Wilcox", "Tom Phillips")) not in pairs
+    assert frozenset(("Corrina Milner", "Andy MacDermott")) not in pairs
+    shared = [len(p.ideas) for p in found.pairs]
+    assert shared == sorted(shared, reverse=True) and len(found) <= 20
+    out = subprocess.run(KGC + ["introduce", str(STORY), "--limit", "3"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.count("<->") == 3

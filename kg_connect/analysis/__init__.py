@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from kg_connect.analysis._introductions import Introductions, introductions
 from kg_connect.analysis._shapes import MODELS, PROJECTIONS, NetworkModel, measures, network_model, projection
 from kg_connect.analysis._trails import EventSpread, IdeaFlows, IdeaTrail, find_idea, flows, spread, trace
 
-__all__ = ["MODELS", "PROJECTIONS", "EventSpread", "IdeaFlows", "IdeaTrail", "NetworkModel", "find_idea", "flows",
-           "measures", "network_model", "projection", "spread", "trace"]
+__all__ = ["MODELS", "PROJECTIONS", "EventSpread", "IdeaFlows", "IdeaTrail", "Introductions", "NetworkModel",
+           "find_idea", "flows", "introductions", "measures", "network_model", "projection", "spread", "trace"]

@@ -217,6 +217,7 @@ class IdeaFlows:
 
     edges: list[dict[str, Any]]
     trails: dict[Any, IdeaTrail]
+    tables: Any = None  # what was read (people and groups around the events), for further analysis
 
     def to_networkx(self) -> Any:
         import networkx as nx
@@ -674,7 +675,9 @@ def flows(graph: KnowledgeGraph) -> IdeaFlows:
                     e["carrier_labels"].append(labels.get(c, _id(c)))
             e["explicit"] = e["explicit"] or h.explicit
     ordered = sorted(edges.values(), key=lambda e: (e["from_label"], e["to_label"]))
-    return IdeaFlows(ordered, trails)
+    result = IdeaFlows(ordered, trails)
+    result.tables = tables
+    return result
 
 
 def spread(graph: KnowledgeGraph, event: Any) -> EventSpread:
