@@ -35,3 +35,9 @@ def test_graph_py_builds_and_reports_without_a_browser():
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == "100" and cells[3] == "6,123"  # drawn nodes, of nodes
     assert cells[-3:] == ["–", "–", "–"]  # no browser figures without a browser
+
+
+def test_trails_py_documents_its_options():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "trails.py"), "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "--naive-timeout" in out.stdout
