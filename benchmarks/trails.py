@@ -22,13 +22,13 @@ import argparse
 import resource
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import ensure, idea_iri, parse_size, size_label
+from graph import timed as median_time
 
 from kg_connect import KnowledgeGraph, QueryTimeout, flows, network_model, trace
 
@@ -38,15 +38,6 @@ NAIVE = """SELECT DISTINCT ?e1 ?e2 ?idea WHERE {
   FILTER(?t1 < ?t2)
   ?e1 schema:attendee ?p . ?e2 schema:attendee ?p .
 }"""
-
-
-def median_time(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
 
 
 def main() -> int:

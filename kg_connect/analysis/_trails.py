@@ -257,11 +257,7 @@ class _Tables:
         self._groups: dict[tuple[Any, frozenset[Any]], frozenset[Any]] = {}
 
     def read_around(self, events: list[Any] | None) -> None:
-        batches = [None] if events is None else [events[i:i + 400] for i in range(0, len(events), 400)]
-        for batch in batches:
-            if batch == []:
-                continue
-            params: dict[str, Any] = {} if batch is None else {"event": batch}
+        for params in _batches("event", events):
             for event, rel, x in self.graph.query(_AROUND, **params).rows:
                 rel = str(rel)
                 if rel == "present":
@@ -274,15 +270,11 @@ class _Tables:
                     (self.start if rel == "start" else self.end)[event] = str(x)
 
     def read_agents(self, agents: list[Any] | None) -> None:
-        batches = [None] if agents is None else [agents[i:i + 400] for i in range(0, len(agents), 400)]
-        for batch in batches:
-            if batch == []:
-                continue
-            params: dict[str, Any] = {} if batch is None else {"p": batch}
+        for params in _batches("p", agents):
             for p, g in self.graph.query(_BELONGS, **params).rows:
                 self.belongs[p].add(g)
-            nodes = None if batch is None else list(batch) + [g for p in batch for g in self.belongs.get(p, ())]
-            where: dict[str, Any] = {} if nodes is None else {"n": nodes}
+            batch = params.get("p")
+            where: dict[str, Any] = {} if batch is None else {"n": list(batch) + [g for p in batch for g in self.belongs.get(p, ())]}
             for n, t in self.graph.query(_TYPES, **where).rows:
                 self.types[n].add(str(t))
 
@@ -319,6 +311,16 @@ class _Tables:
             groups |= {g for g in self.belongs.get(person, ()) if self.is_group(g) or g not in self.types}
         known = self._groups[key] = frozenset(groups)
         return known
+
+
+def _batches(name: str, values: list[Any] | None, size: int = 400) -> Iterable[dict[str, Any]]:
+    """Query parameters binding ``name`` to ``size`` values at a time; ``None``: one query
+    with it unbound (the whole graph)."""
+    if values is None:
+        yield {}
+        return
+    for start in range(0, len(values), size):
+        yield {name: values[start:start + size]}
 
 
 def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: bool) -> dict[Any, Mention]:
