@@ -13,15 +13,16 @@ from kg_connect._graph import KnowledgeGraph
 
 __all__ = ["Introduction", "Introductions", "introductions"]
 
-# Recorded links between two agents: knowing, meeting at an event, a shared group, partnership.
-_LINKED = """SELECT DISTINCT ?a ?b WHERE {
-  { ?a foaf:knows|kgc:partnerOf|org:linkedTo ?b }
-  UNION { ?e schema:attendee|schema:organizer ?a . ?e schema:attendee|schema:organizer ?b }
-  UNION { ?a org:memberOf|org:headOf|org:subOrganizationOf|org:reportsTo ?b }
-  UNION { ?ms org:member ?a ; org:organization ?b }
-  UNION { ?a org:memberOf ?g . ?b org:memberOf ?g }
-  UNION { ?m1 org:member ?a ; org:organization ?g . ?m2 org:member ?b ; org:organization ?g }
-  FILTER(?a != ?b)
+# What links an agent to others: whom it knows or partners, the events it was at, its groups.
+# Read per agent (not as pairs: co-attendance as pairs grows with the square of attendance).
+_CONTACTS = """SELECT ?a ?kind ?x WHERE {
+  { ?a foaf:knows|kgc:partnerOf|org:linkedTo ?x BIND("tie" AS ?kind) }
+  UNION { ?x foaf:knows|kgc:partnerOf|org:linkedTo ?a BIND("tie" AS ?kind) }
+  UNION { ?x schema:attendee|schema:organizer ?a BIND("event" AS ?kind) }
+  UNION { ?a org:memberOf|org:headOf|org:subOrganizationOf|org:reportsTo ?x BIND("group" AS ?kind) }
+  UNION { ?ms org:member ?a ; org:organization ?x BIND("group" AS ?kind) }
+  UNION { ?x org:memberOf|org:headOf|org:subOrganizationOf|org:reportsTo ?a BIND("tie" AS ?kind) }
+  UNION { ?ms org:member ?x ; org:organization ?a BIND("tie" AS ?kind) }
 }"""
 
 
@@ -100,7 +101,18 @@ def introductions(graph: KnowledgeGraph, *, groups: bool = False, limit: int = 2
                     seen.append(agent)
                 if m.event is not None and m.event not in met[agent][idea]:
                     met[agent][idea].append(m.event)
-    linked = {(a, b) for a, b in graph.query(_LINKED).rows}
+    from kg_connect.analysis._trails import _batches
+
+    contacts: dict[Any, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+    for params in _batches("a", sorted(met, key=str)):
+        for a, kind, x in graph.query(_CONTACTS, **params).rows:
+            contacts[a][str(kind)].add(x)
+
+    def linked(a: Any, b: Any) -> bool:
+        ca, cb = contacts.get(a, {}), contacts.get(b, {})
+        return (b in ca.get("tie", ()) or b in ca.get("group", ()) or a in cb.get("group", ())
+                or bool(ca.get("event", set()) & cb.get("event", set()))
+                or bool(ca.get("group", set()) & cb.get("group", set())))
     pairs: list[Introduction] = []
     candidates = sorted(met, key=str)
     by_idea: dict[Any, list[Any]] = defaultdict(list)
@@ -110,7 +122,7 @@ def introductions(graph: KnowledgeGraph, *, groups: bool = False, limit: int = 2
     shared: dict[tuple[Any, Any], list[Any]] = defaultdict(list)
     for idea, sharing in by_idea.items():
         for a, b in itertools.combinations(sharing, 2):
-            if (a, b) in linked or (b, a) in linked:
+            if linked(a, b):
                 continue
             shared[(a, b)].append(idea)
     best = sorted(shared.items(), key=lambda kv: (-len(kv[1]), str(kv[0][0]), str(kv[0][1])))[:limit]
