@@ -557,7 +557,7 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
         _write(args.output, json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     lines = [f"{_visible(found.labels.get(p.a, str(p.a)))}  <->  {_visible(found.labels.get(p.b, str(p.b)))}\n"
-             f"    {_visible(p.reason)}" for p in found.pairs] or ["no pairs: everyone who shares an idea is linked"]
+             f"    {_visible(p.reason)}" for p in found.pairs] or ["no pairs: nobody met an idea that someone they have no recorded link to also met"]
     _write(args.output, "\n".join(lines) + "\n")
     return EXIT_OK
 

@@ -15,7 +15,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Literal
+from rdflib import BNode
 
 from kg_connect._graph import KnowledgeGraph
 from kg_connect.errors import KgConnectError
@@ -87,6 +87,9 @@ def projection(graph: KnowledgeGraph, name: str = "social") -> Any:
         for n in g.nodes:
             g.nodes[n]["label"] = labels.get(URIRef(n), n) if not n.startswith("_:") else n
     return g
+
+
+_project = projection  # for network_model(), whose parameter has this name
 
 
 # ---------------------------------------------------------------------- measures
@@ -262,7 +265,7 @@ def network_model(graph: Any, projection: str | None = None, *, seed: int = 1) -
 
     if isinstance(graph, KnowledgeGraph):
         name = projection or "social"
-        g = globals()["projection"](graph, name)
+        g = _project(graph, name)
     elif isinstance(graph, (nx.Graph, nx.DiGraph)):
         name, g = projection or "given", graph
     else:
@@ -279,4 +282,4 @@ def network_model(graph: Any, projection: str | None = None, *, seed: int = 1) -
 
 
 def _id(term: Any) -> str:
-    return f"_:{term}" if isinstance(term, BNode) else str(term) if not isinstance(term, Literal) else str(term)
+    return f"_:{term}" if isinstance(term, BNode) else str(term)

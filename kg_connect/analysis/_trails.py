@@ -569,10 +569,14 @@ def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
     if not text:
         raise KgConnectError("no idea given: pass an IRI, a prefixed name or a label")
     prefix, _, local = text.partition(":")
-    if prefix in graph.namespaces and not local.startswith("//"):
-        return URIRef(graph.namespaces[prefix] + local)
-    if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
+    named = URIRef(graph.namespaces[prefix] + local) if prefix in graph.namespaces and not local.startswith("//") \
+        else URIRef(text) if text.startswith(("http://", "https://", "urn:")) else None
+    if named is not None:
+        if not graph.query("ASK { { ?i ?p ?o } UNION { ?s ?p ?i } }", i=named).boolean:
+            short = graph.qname(named)
+            raise KgConnectError(f"no idea <{named}> in the graph" if short == str(named) else
+                                 f"no idea {short} (<{named}>) in the graph")
+        return named
     rows = graph.query("""SELECT DISTINCT ?i ?l WHERE {
       { ?i a kgc:Idea } UNION { ?i a skos:Concept } UNION { ?m prov:entity ?i ; a kgc:IdeaMention }
       ?i rdfs:label|skos:prefLabel|skos:altLabel|schema:name|dcterms:title ?l }""").rows
