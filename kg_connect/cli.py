@@ -536,14 +536,21 @@ def _cmd_shape(args: argparse.Namespace) -> int:
                                                                verdict.scores.items()),
              f"projection: {verdict.projection} ({ms['nodes']:,} nodes, {ms['links']:,} links)"]
     for key in ("hub_count", "hub_link_density", "average_clustering", "transitivity", "reciprocity",
-                "krackhardt_hierarchy", "flow_hierarchy", "degree_centralisation", "betweenness_centralisation",
+                "krackhardt_connectedness", "krackhardt_hierarchy", "krackhardt_efficiency", "krackhardt_lub",
+                "flow_hierarchy", "degree_centralisation", "betweenness_centralisation",
                 "fragility", "communities", "modularity", "average_path"):
         if key in ms:
             lines.append(f"  {key.replace('_', ' ')}: {ms[key]}")
     if ms.get("hubs"):
         lines.append("  hubs: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["hubs"][:10]))
     if ms.get("brokers"):
-        lines.append("  brokers: " + ", ".join(_visible(verdict.labels.get(h, h)) for h in ms["brokers"][:5]))
+        lines.append("  brokers (betweenness, Burt's constraint and effective size, Gould-Fernandez roles):")
+        for h in ms["brokers"][:5]:
+            det = ms.get("broker_details", {}).get(h, {})
+            roles = ", ".join(f"{k} {v}" for k, v in det.get("roles", {}).items() if v)
+            lines.append(f"    {_visible(verdict.labels.get(h, h))}: betweenness {det.get('betweenness')}, "
+                         f"constraint {det.get('constraint')}, effective size {det.get('effective_size')}"
+                         + (f"; {roles}" if roles else ""))
     _write(args.output, "\n".join(lines) + "\n")
     return EXIT_OK
 

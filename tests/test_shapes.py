@@ -97,6 +97,50 @@ def test_measures_match_the_guide_on_a_tree_and_a_mesh():
     assert mesh["average_clustering"] > 0.3 and mesh["fragility"] < tree["fragility"]
 
 
+def test_krackhardts_four_dimensions_on_known_shapes():
+    out_star = nx.DiGraph([(0, i) for i in range(1, 8)])  # a boss over seven: a perfect outtree
+    m = measures(out_star)
+    assert (m["krackhardt_connectedness"], m["krackhardt_hierarchy"], m["krackhardt_efficiency"],
+            m["krackhardt_lub"]) == (1.0, 1.0, 1.0, 1.0)
+    in_star = nx.DiGraph([(i, 0) for i in range(1, 8)])  # seven over one: no pair of the seven has a boss
+    assert measures(in_star)["krackhardt_lub"] == round(1 - 21 / 28, 3)  # only pairs with 0 are bounded
+    clique = nx.complete_graph(6).to_directed()
+    m = measures(clique)
+    assert m["krackhardt_efficiency"] == 0.0 and m["krackhardt_hierarchy"] == 0.0 and m["krackhardt_lub"] == 1.0
+    two = nx.DiGraph([(0, 1), (1, 2), (3, 4), (4, 5)])  # two chains of three: 6 of 15 pairs connected
+    assert measures(two)["krackhardt_connectedness"] == 0.4
+    big = nx.balanced_tree(3, 7, create_using=nx.DiGraph)  # 3,280 nodes: LUB sampled, still exact for a tree
+    assert measures(big)["krackhardt_lub"] == 1.0
+
+
+def test_brokers_have_burts_measures_and_gould_fernandez_roles():
+    from kg_connect.analysis._shapes import _gould_fernandez
+
+    # a -> b -> c for each combination of groups, with b in group 0
+    d = nx.DiGraph([("a0", "b"), ("a1", "b"), ("b", "c0"), ("b", "c1")])
+    roles = _gould_fernandez(d, "b", {"a0": 0, "b": 0, "c0": 0, "a1": 1, "c1": 1})
+    # a0 b c0: coordinator; a1 b c1: itinerant (b outside the pair's group); a0 b c1: representative;
+    # a1 b c0: gatekeeper
+    assert roles == {"coordinator": 1, "itinerant": 1, "representative": 1, "gatekeeper": 1, "liaison": 0}
+    roles = _gould_fernandez(d, "b", {"a0": 0, "b": 1, "c0": 2, "a1": 0, "c1": 0})
+    assert roles["liaison"] == 2  # a0 b c0 and a1 b c0
+    d.add_edge("a0", "c0")  # a direct link: no brokerage between them
+    assert _gould_fernandez(d, "b", {x: 0 for x in d})["coordinator"] == 3
+    # two cliques joined through one person: she is the broker, with the lowest constraint
+    g = nx.disjoint_union(nx.complete_graph(5), nx.complete_graph(5))
+    g.add_edges_from([(10, 0), (10, 5)])
+    m = measures(g.to_directed())
+    top = m["brokers"][0]
+    assert top in (0, 5, 10)
+    det = m["broker_details"][10]
+    assert det["constraint"] == round(nx.constraint(g, [10])[10], 3) and det["effective_size"] == 2.0
+    assert det["roles"]["liaison"] + det["roles"]["itinerant"] + det["roles"]["gatekeeper"] > 0
+    verdict = network_model(KnowledgeGraph().load(EXAMPLES / "data" / "model-2-join-in.ttl"))
+    broker = verdict.to_dict()["measures"]["brokers"][0]
+    assert {"iri", "label", "betweenness", "constraint", "effective_size", "roles"} <= set(broker)
+    assert "brokerage roles" in verdict._repr_html_()
+
+
 def test_projections_and_errors():
     kg = KnowledgeGraph().load(EXAMPLES / "data" / "model-1-join-us.ttl")
     command = projection(kg, "command")

@@ -111,6 +111,114 @@ def _krackhardt_hierarchy(d: Any) -> float | None:
     return None if total == 0 else 1 - mutual / total
 
 
+def _krackhardt_connectedness(u: Any) -> float:
+    """Share of unordered pairs that can reach each other along ties of either direction."""
+    import networkx as nx
+
+    n = u.number_of_nodes()
+    apart = n * (n - 1) / 2 - sum(len(c) * (len(c) - 1) / 2 for c in nx.connected_components(u))
+    return 1 - apart / (n * (n - 1) / 2)
+
+
+def _krackhardt_efficiency(u: Any) -> float | None:
+    """1 - (links beyond the N-1 a component needs) / (the most it could have beyond them)."""
+    import networkx as nx
+
+    excess = most = 0.0
+    for c in nx.connected_components(u):
+        k = len(c)
+        if k > 2:
+            excess += u.subgraph(c).number_of_edges() - (k - 1)
+            most += (k - 1) * (k - 2) / 2
+    return None if most == 0 else 1 - excess / most
+
+
+def _krackhardt_lub(d: Any, *, seed: int = 1) -> float | None:
+    """Least upper boundedness: the share of pairs that have someone above both of them
+    (links point down). Two nodes have an upper bound iff a source of the condensation reaches
+    both, so each node carries the set of sources above it (a bitset); pairs are sampled above
+    2,000 nodes."""
+    import networkx as nx
+
+    n = d.number_of_nodes()
+    if n < 3:
+        return None
+    sccs = list(nx.strongly_connected_components(d))
+    cond = nx.condensation(d, sccs)
+    roots: dict[int, int] = {}
+    bit = 0
+    for c in nx.topological_sort(cond):
+        preds = list(cond.predecessors(c))
+        if not preds:
+            roots[c] = 1 << bit
+            bit += 1
+        else:
+            acc = 0
+            for p in preds:
+                acc |= roots[p]
+            roots[c] = acc
+    member = cond.graph["mapping"]
+    nodes = list(d.nodes)
+    if n <= 2000:
+        pairs: Any = ((nodes[i], nodes[j]) for i in range(n) for j in range(i + 1, n))
+        total = n * (n - 1) / 2
+    else:
+        rng = random.Random(seed)
+        pairs = [tuple(rng.sample(nodes, 2)) for _ in range(20_000)]
+        total = len(pairs)
+    bound = sum(1 for a, b in pairs if roots[member[a]] & roots[member[b]])
+    return bound / total
+
+
+def _constraint(u: Any, i: Any) -> float | None:
+    """Burt's constraint of ``i`` on unweighted undirected ties, where p_ij = 1 / degree(i):
+    sum over neighbours j of (p_ij + sum over shared neighbours q of p_iq p_qj) squared.
+    networkx's constraint() gives the same but recomputes every weight, which takes minutes
+    around a hub of a few thousand."""
+    ni = set(u[i]) - {i}
+    if not ni:
+        return None
+    pi = 1 / len(ni)
+    total = 0.0
+    for j in ni:
+        nj = set(u[j]) - {j}
+        shared = (ni & nj) - {j}
+        indirect = sum(pi / (len(u[q]) - (1 if q in u[q] else 0)) for q in shared)
+        total += (pi + indirect) ** 2
+    return total
+
+
+_ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+
+
+def _gould_fernandez(d: Any, b: Any, group: dict[Any, int], *, cap: int = 20_000, seed: int = 1) -> dict[str, int]:
+    """Gould and Fernandez's brokerage roles of ``b``: over paths a -> b -> c with no link
+    a -> c, by which groups a, b and c belong to. Sampled above ``cap`` paths."""
+    counts = dict.fromkeys(_ROLES, 0)
+    preds, succs = list(d.predecessors(b)), list(d.successors(b))
+    if len(preds) * len(succs) > cap:
+        rng = random.Random(seed)
+        paths: Any = ((rng.choice(preds), rng.choice(succs)) for _ in range(cap))
+    else:
+        paths = ((a, c) for a in preds for c in succs)
+    gb = group.get(b)
+    for a, c in paths:
+        if a == c or d.has_edge(a, c):
+            continue
+        ga, gc = group.get(a), group.get(c)
+        if ga == gb == gc:
+            counts["coordinator"] += 1
+        elif ga == gc:
+            counts["itinerant"] += 1
+        elif ga == gb:
+            counts["representative"] += 1
+        elif gb == gc:
+            counts["gatekeeper"] += 1
+        else:
+            counts["liaison"] += 1
+    return counts
+
+
 def measures(g: Any, *, seed: int = 1) -> dict[str, Any]:
     """The measures of ONTOLOGY-GUIDE §3.2 for a projection (a ``networkx`` graph)."""
     import networkx as nx
@@ -153,8 +261,12 @@ def measures(g: Any, *, seed: int = 1) -> dict[str, Any]:
     out["fragility"] = round(1 - left / max(len(giant) - 1, 1), 3)  # share cut off when the top hub goes
     directed_only = [(a, b) for a, b in d.edges if not d.has_edge(b, a)]
     out["reciprocity"] = round(1 - len(directed_only) / d.number_of_edges(), 3)
+    out["krackhardt_connectedness"] = round(_krackhardt_connectedness(u), 3)
     out["krackhardt_hierarchy"] = _round(_krackhardt_hierarchy(d))
+    out["krackhardt_efficiency"] = _round(_krackhardt_efficiency(u))
+    out["krackhardt_lub"] = _round(_krackhardt_lub(d, seed=seed))
     out["flow_hierarchy"] = round(nx.flow_hierarchy(d), 3) if d.number_of_edges() else None
+    communities: list[Any] = []
     try:
         # Louvain up to 20,000 nodes; label propagation (near-linear) above, where Louvain in
         # pure Python takes most of a minute
@@ -171,7 +283,18 @@ def measures(g: Any, *, seed: int = 1) -> dict[str, Any]:
         sample = rng.sample(sorted(giant), 100 if len(giant) <= 20_000 else 8)
         lengths = [dist for s in sample for dist in nx.single_source_shortest_path_length(u, s).values() if dist]
         out["average_path"] = round(statistics.fmean(lengths), 2)
-    out["brokers"] = [x for x, _ in sorted(btw.items(), key=lambda kv: -kv[1])[:10] if btw[x] > 0]
+    brokers = [x for x, _ in sorted(btw.items(), key=lambda kv: -kv[1])[:10] if btw[x] > 0]
+    out["brokers"] = brokers
+    # for each broker: Burt's constraint and effective size (on the undirected ties), and
+    # Gould and Fernandez's roles with the communities as the groups
+    group = {x: i for i, c in enumerate(communities) for x in c}
+    constraint = {x: _constraint(u, x) for x in brokers}
+    size = nx.effective_size(u, nodes=brokers) if brokers else {}
+    out["broker_details"] = {
+        x: {"betweenness": round(btw[x], 4), "constraint": _round(constraint.get(x)),
+            "effective_size": _round(size.get(x)), "degree": u.degree(x),
+            "roles": _gould_fernandez(d, x, group, seed=seed) if group else {}}
+        for x in brokers}
     return out
 
 
@@ -199,7 +322,8 @@ class NetworkModel:
     def to_dict(self) -> dict[str, Any]:
         ms = dict(self.measures)
         ms["hubs"] = [{"iri": h, "label": self.labels.get(h, h)} for h in ms.get("hubs", [])]
-        ms["brokers"] = [{"iri": h, "label": self.labels.get(h, h)} for h in ms.get("brokers", [])]
+        details = ms.pop("broker_details", {})
+        ms["brokers"] = [{"iri": h, "label": self.labels.get(h, h)} | details.get(h, {}) for h in ms.get("brokers", [])]
         return {"model": self.model, "name": self.name, "confidence": self.confidence, "scores": self.scores,
                 "explanation": self.explanation, "projection": self.projection, "measures": ms}
 
@@ -209,13 +333,22 @@ class NetworkModel:
     def _repr_html_(self) -> str:
         e = html.escape
         rows = "".join(f"<tr><td>{e(MODELS[k])}</td><td>{v:.2f}</td></tr>" for k, v in self.scores.items())
-        keep = ("nodes", "links", "hub_count", "average_clustering", "krackhardt_hierarchy", "flow_hierarchy",
+        keep = ("nodes", "links", "hub_count", "average_clustering", "krackhardt_connectedness",
+                "krackhardt_hierarchy", "krackhardt_efficiency", "krackhardt_lub", "flow_hierarchy",
                 "degree_centralisation", "betweenness_centralisation", "fragility", "modularity", "average_path")
         ms = "".join(f"<tr><td>{e(k.replace('_', ' '))}</td><td>{e(str(self.measures.get(k)))}</td></tr>"
                      for k in keep if k in self.measures)
+        details = self.measures.get("broker_details", {})
+        brokers = "".join(
+            f"<tr><td>{e(self.labels.get(h, h))}</td><td>{d.get('betweenness')}</td><td>{d.get('constraint')}</td>"
+            f"<td>{d.get('effective_size')}</td><td>{e(', '.join(f'{k} {v}' for k, v in d.get('roles', {}).items() if v))}"
+            "</td></tr>" for h, d in ((h, details.get(h, {})) for h in self.measures.get("brokers", [])[:10]))
+        if brokers:
+            brokers = ("<table><thead><tr><th>broker</th><th>betweenness</th><th>constraint</th><th>effective size</th>"
+                       f"<th>brokerage roles</th></tr></thead><tbody>{brokers}</tbody></table>")
         return (f'<div class="kgc-model"><h4>Most like “{e(self.name)}” (confidence {self.confidence:.2f})</h4>'
                 f"<p>{e(self.explanation)}</p><table><thead><tr><th>model</th><th>score</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table><table><tbody>{ms}</tbody></table></div>")
+                f"<tbody>{rows}</tbody></table><table><tbody>{ms}</tbody></table>{brokers}</div>")
 
 
 def classify(ms: dict[str, Any]) -> tuple[str, dict[str, float], float, str]:
