@@ -96,6 +96,13 @@ class KnowledgeGraph:
         """Prefix → namespace: the predeclared ones plus those declared by loaded files."""
         return dict(self._namespaces)
 
+    def bind(self, prefix: str, namespace: str, *, replace: bool = False) -> KnowledgeGraph:
+        """Declare ``prefix:`` for ``namespace`` in queries, saved files and displays. An
+        existing prefix is kept unless ``replace``. Returns the graph."""
+        if replace or prefix not in self._namespaces:
+            self._namespaces[prefix] = str(namespace)
+        return self
+
     def __len__(self) -> int:
         if self._size is None:
             self._size = self._backend.count()
@@ -311,12 +318,14 @@ class KnowledgeGraph:
         return scan
 
     def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
-              base_iri: str | None = None, **params: Any) -> Results:
+              base_iri: str | None = None, union: bool = False, **params: Any) -> Results:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
         Patterns match the default graph; data loaded into named graphs (``load(...,
         graph=)``, TriG, N-Quads) is reached with ``GRAPH ?g { ... }`` (standard SPARQL
-        dataset semantics). The prefixes in :attr:`namespaces` are predeclared.
+        dataset semantics); with ``union=True`` they match the union of all graphs (a triple
+        in several graphs then matches once per graph). The prefixes in :attr:`namespaces`
+        are predeclared.
 
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
         ``year=2011``), never formatted from strings: each value is checked and escaped as an
@@ -336,11 +345,14 @@ class KnowledgeGraph:
             self._backend.parse(sparql, kind="query", prefixes=self._prefixes_for(scan), base_iri=base_iri)
         bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
             else Bound(sparql)
+        self._backend.union = bool(union)
         try:
             raw = run_query(self._backend, bound.text, prefixes=self._prefixes_for(scan), base_iri=base_iri,
                             form=scan.form, timeout=timeout)
         except QueryError as exc:
             raise _in_callers_text(exc, bound, sparql) from None
+        finally:
+            self._backend.union = False
         return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
                        triples=raw.triples, namespaces=self._namespaces, convert=raw.convert, source=self)
 
@@ -436,7 +448,7 @@ class KnowledgeGraph:
         iris = [t for t in terms if isinstance(t, URIRef) and _is_iri(t)]
         best: dict[Any, tuple[int, int, str]] = {}
         if iris:
-            for term, prop, value in self.query(_LABEL_QUERY, term=iris).rows:
+            for term, prop, value in self.query(_LABEL_QUERY, term=iris, union=True).rows:
                 lang = (value.language or "").lower()
                 rank = (_LABEL_PROPERTIES.index(str(prop)),
                         0 if lang in ("en", "") or lang.startswith("en-") else 1, str(value))

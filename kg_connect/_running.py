@@ -170,7 +170,7 @@ def _forked(backend: Backend, text: str, prefixes: dict[str, str], base_iri: str
 def _spawned(backend: Backend, text: str, prefixes: dict[str, str], base_iri: str | None, form: str,
              timeout: float) -> RawResult:
     request = json.dumps({"store": backend.snapshot(), "text": text, "prefixes": prefixes,
-                          "base_iri": base_iri, "form": form}).encode()
+                          "base_iri": base_iri, "form": form, "union": backend.union}).encode()
     child = subprocess.Popen([sys.executable, "-m", "kg_connect._worker"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdin is not None and child.stdout is not None  # noqa: S101 - PIPEs were asked for

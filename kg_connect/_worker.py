@@ -23,7 +23,8 @@ def main() -> int:
     out = sys.stdout.buffer
     try:
         store = ox.Store.read_only(request["store"])
-        write_answer(store, request["text"], request["prefixes"], request["base_iri"], request["form"], out)
+        write_answer(store, request["text"], request["prefixes"], request["base_iri"], request["form"], out,
+                     bool(request.get("union")))
     except QueryError as exc:
         out.write(json.dumps({"error": {"reason": exc.reason, "line": exc.line, "column": exc.column}}).encode()
                   + b"\n")

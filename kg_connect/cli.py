@@ -161,6 +161,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N pairs (default 20)")
     p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p = sub.add_parser("import", help="map data in another vocabulary into ours (swdf: Semantic Web Dog Food "
+                       "conference data)", description="Map data in another vocabulary into the kg_connect "
+                       "ontology. swdf: Semantic Web Dog Food conference files (SWC, SWRC, FOAF, Dublin Core): "
+                       "papers become evidence, keywords ideas, authors carriers, affiliations groups; one named "
+                       "graph per file. What the data lacks or gets wrong is reported, not fatal.",
+                       epilog="examples:\n  kg-connect import swdf iswc-2010-complete.rdf iswc-2011-complete.rdf "
+                       "-o iswc.trig\n  kg-connect trace 'linked data' iswc.trig\n\n"
+                       ".trig or .nq keep one graph per file; .ttl holds their union.\n" + EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("kind", choices=["swdf"], help="what the FILEs are: swdf (Semantic Web Dog Food)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="the files to import (RDF/XML, Turtle, ...)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE, atomically, in the format "
+                   "of its suffix (default: TriG on standard output)")
+    p.add_argument("--report", choices=["table", "json"], default="table",
+                   help="how to print what was imported and the data's irregularities (to standard error)")
+    p.set_defaults(run=_cmd_import)
     p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
                        "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
                        "and tables work offline, in any browser, without a kernel; nothing is fetched from "
@@ -566,6 +582,40 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
     lines = [f"{_visible(found.labels.get(p.a, str(p.a)))}  <->  {_visible(found.labels.get(p.b, str(p.b)))}\n"
              f"    {_visible(p.reason)}" for p in found.pairs] or ["no pairs: nobody met an idea that someone they have no recorded link to also met"]
     _write(args.output, "\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from kg_connect.importers import import_swdf
+
+    for f in args.files:
+        if not Path(f).is_file():
+            raise KgConnectError(f"{f}: no such file")
+    result = import_swdf(*args.files)
+    if args.report == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), file=sys.stderr)
+    else:
+        for line in result.summary().splitlines():
+            print(_visible(line), file=sys.stderr)
+    if args.output:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", KgConnectWarning)  # said below, in our words
+            target = result.graph.save(args.output)
+        from kg_connect._loading import resolve_format
+
+        if not resolve_format(None, target.name).supports_datasets:
+            print(f"note: {target.name} holds one graph: the {len(result.graphs)} per-file graphs were merged; "
+                  "write .trig or .nq to keep them", file=sys.stderr)
+        print(f"{target}: {len(result.graph):,} quads", file=sys.stderr)
+    else:
+        import io
+
+        buf = io.BytesIO()
+        import pyoxigraph as ox
+
+        result.graph._backend.dump(buf, ox.RdfFormat.TRIG, result.graph.namespaces)
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.flush()
     return EXIT_OK
 
 

@@ -81,6 +81,10 @@ class Backend(Protocol):
     #: "spawn" (a new process over a snapshot of the store on disk) or "" (not at all)
     isolation: str
 
+    #: queries match the union of all graphs instead of the default graph (set by
+    #: ``KnowledgeGraph.query(union=True)`` for the length of one query)
+    union: bool
+
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
               deadline: Stop | None = None) -> RawResult:
         """Run a SPARQL query (``form`` is its form, as ``_sparql.analyse`` found it)."""

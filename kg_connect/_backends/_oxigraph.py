@@ -53,11 +53,11 @@ def parse_with_oxigraph(text: str, *, kind: str, prefixes: dict[str, str], base_
 
 
 def write_answer(store: ox.Store, text: str, prefixes: dict[str, str], base_iri: str | None, form: str,
-                 out: IO[bytes]) -> None:
+                 out: IO[bytes], union: bool = False) -> None:
     """Run a query on ``store`` and write a JSON header line and the answer (TSV solutions or
     N-Triples) to ``out``, serialised by pyoxigraph itself."""
     try:
-        result = store.query(text, prefixes=prefixes, base_iri=base_iri, use_default_graph_as_union=False)
+        result = store.query(text, prefixes=prefixes, base_iri=base_iri, use_default_graph_as_union=union)
     except SyntaxError as exc:
         raise query_error(exc, text) from None
     except (OSError, RuntimeError) as exc:
@@ -110,6 +110,7 @@ class OxigraphBackend:
     """pyoxigraph ``Store`` behind the backend interface."""
 
     name = "oxigraph"
+    union = False
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
@@ -157,7 +158,7 @@ class OxigraphBackend:
               deadline: Stop | None = None) -> RawResult:
         try:
             result = self.store.query(text, prefixes=prefixes, base_iri=base_iri,
-                                      use_default_graph_as_union=False)
+                                      use_default_graph_as_union=self.union)
         except SyntaxError as exc:
             raise query_error(exc, text) from None
         except (OSError, RuntimeError) as exc:
@@ -188,7 +189,7 @@ class OxigraphBackend:
 
     def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
                      out: IO[bytes]) -> None:
-        write_answer(self.store, text, prefixes, base_iri, form, out)
+        write_answer(self.store, text, prefixes, base_iri, form, out, self.union)
 
     def snapshot(self) -> str:
         """A checkpoint of the on-disk store (hard links beside it: cheap), kept while the

@@ -96,6 +96,7 @@ class RdflibBackend:
     """An ``rdflib.Dataset``; queries see its default graph, named graphs through GRAPH."""
 
     name = "rdflib"
+    union = False
 
     isolation = "fork"
 
@@ -137,6 +138,7 @@ class RdflibBackend:
             with _PARSE_LOCK:  # pyparsing's caches are not thread-safe (timed-out queries run on)
                 prepared = prepareQuery(text, initNs=prefixes, base=base_iri)
             with _sparql_switches():
+                self.dataset.default_union = self.union
                 result = self.dataset.query(prepared)
                 # rdflib evaluates lazily: materialise inside the guard
                 if result.type == "ASK":

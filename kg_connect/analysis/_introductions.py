@@ -105,7 +105,7 @@ def introductions(graph: KnowledgeGraph, *, groups: bool = False, limit: int = 2
 
     contacts: dict[Any, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     for params in _batches("a", sorted(met, key=str)):
-        for a, kind, x in graph.query(_CONTACTS, **params).rows:
+        for a, kind, x in graph.query(_CONTACTS, union=True, **params).rows:
             contacts[a][str(kind)].add(x)
 
     def linked(a: Any, b: Any) -> bool:

@@ -44,8 +44,13 @@ PROJECTIONS = {
     "organisations": ("organisations and groups: partnership, funding, units", ["partnership", "funding", "unit"]),
     "command": ("the directed command graph: units under organisations, reporting lines, heads",
                 ["unit", "reports", "head"]),
+    "coauthors": ("people who wrote something together (dcterms:creator, foaf:maker, prov:wasAttributedTo)", []),
     "ideas": ("the event-to-event idea-flow graph", []),
 }
+_COAUTHORS = """SELECT DISTINCT ?a ?b WHERE {
+  ?d dcterms:creator|foaf:maker|prov:wasAttributedTo|schema:author ?a , ?b .
+  ?a a foaf:Person . ?b a foaf:Person . FILTER(STR(?a) < STR(?b))
+}"""
 _PEOPLE_EXTRA = """SELECT DISTINCT ?a ?b WHERE {
   { ?e schema:attendee ?a . ?e schema:attendee ?b }
   UNION { ?a org:memberOf ?g . ?b org:memberOf ?g }
@@ -70,15 +75,16 @@ def projection(graph: KnowledgeGraph, name: str = "social") -> Any:
     else:
         for link in PROJECTIONS[name][1]:
             pattern, direction = _LINKS[link]
-            rows = graph.query(f"SELECT DISTINCT ?a ?b WHERE {{ {pattern} FILTER(?a != ?b && !isLiteral(?b)) }}").rows
+            rows = graph.query(f"SELECT DISTINCT ?a ?b WHERE {{ {pattern} FILTER(?a != ?b && !isLiteral(?b)) }}", union=True).rows
             for a, b in rows:
                 g.add_edge(_id(a), _id(b), link=link)
                 if direction == "both":
                     g.add_edge(_id(b), _id(a), link=link)
-        if name == "people":
-            for a, b in graph.query(_PEOPLE_EXTRA).rows:
-                g.add_edge(_id(a), _id(b), link="together")
-                g.add_edge(_id(b), _id(a), link="together")
+        extra = {"people": (_PEOPLE_EXTRA, "together"), "coauthors": (_COAUTHORS, "coauthor")}.get(name)
+        if extra is not None:
+            for a, b in graph.query(extra[0], union=True).rows:
+                g.add_edge(_id(a), _id(b), link=extra[1])
+                g.add_edge(_id(b), _id(a), link=extra[1])
     if g.number_of_nodes():
         from rdflib import URIRef
 
@@ -170,22 +176,26 @@ def _krackhardt_lub(d: Any, *, seed: int = 1) -> float | None:
     return bound / total
 
 
-def _constraint(u: Any, i: Any) -> float | None:
-    """Burt's constraint of ``i`` on unweighted undirected ties, where p_ij = 1 / degree(i):
-    sum over neighbours j of (p_ij + sum over shared neighbours q of p_iq p_qj) squared.
-    networkx's constraint() gives the same but recomputes every weight, which takes minutes
-    around a hub of a few thousand."""
+def _structural_holes(u: Any, i: Any) -> tuple[float | None, float | None]:
+    """Burt's constraint and effective size of ``i`` on unweighted undirected ties, where
+    p_ij = 1 / degree(i): constraint sums over neighbours j (p_ij + sum over shared
+    neighbours q of p_iq p_qj) squared; effective size is n - 2t/n for n neighbours with t
+    ties among them (Borgatti's form). networkx gives the same but copies an ego graph or
+    recomputes every weight, which takes minutes around a hub of a few thousand."""
     ni = set(u[i]) - {i}
     if not ni:
-        return None
+        return None, None
     pi = 1 / len(ni)
+    degree = {q: len(u[q]) - (1 if q in u[q] else 0) for q in ni}
     total = 0.0
+    shared_ties = 0
     for j in ni:
-        nj = set(u[j]) - {j}
-        shared = (ni & nj) - {j}
-        indirect = sum(pi / (len(u[q]) - (1 if q in u[q] else 0)) for q in shared)
+        shared = (ni & set(u[j])) - {j}
+        shared_ties += len(shared)
+        indirect = sum(pi / degree[q] for q in shared)
         total += (pi + indirect) ** 2
-    return total
+    n = len(ni)
+    return total, n - shared_ties / n  # shared_ties counts each tie twice: 2t
 
 
 _ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
@@ -288,8 +298,9 @@ def measures(g: Any, *, seed: int = 1) -> dict[str, Any]:
     # for each broker: Burt's constraint and effective size (on the undirected ties), and
     # Gould and Fernandez's roles with the communities as the groups
     group = {x: i for i, c in enumerate(communities) for x in c}
-    constraint = {x: _constraint(u, x) for x in brokers}
-    size = nx.effective_size(u, nodes=brokers) if brokers else {}
+    holes = {x: _structural_holes(u, x) for x in brokers}
+    constraint = {x: h[0] for x, h in holes.items()}
+    size = {x: h[1] for x, h in holes.items()}
     out["broker_details"] = {
         x: {"betweenness": round(btw[x], 4), "constraint": _round(constraint.get(x)),
             "effective_size": _round(size.get(x)), "degree": u.degree(x),

@@ -258,7 +258,7 @@ class _Tables:
 
     def read_around(self, events: list[Any] | None) -> None:
         for params in _batches("event", events):
-            for event, rel, x in self.graph.query(_AROUND, **params).rows:
+            for event, rel, x in self.graph.query(_AROUND, union=True, **params).rows:
                 rel = str(rel)
                 if rel == "present":
                     self.present[event].add(x)
@@ -271,11 +271,11 @@ class _Tables:
 
     def read_agents(self, agents: list[Any] | None) -> None:
         for params in _batches("p", agents):
-            for p, g in self.graph.query(_BELONGS, **params).rows:
+            for p, g in self.graph.query(_BELONGS, union=True, **params).rows:
                 self.belongs[p].add(g)
             batch = params.get("p")
             where: dict[str, Any] = {} if batch is None else {"n": list(batch) + [g for p in batch for g in self.belongs.get(p, ())]}
-            for n, t in self.graph.query(_TYPES, **where).rows:
+            for n, t in self.graph.query(_TYPES, union=True, **where).rows:
                 self.types[n].add(str(t))
 
     def is_group(self, node: Any) -> bool:
@@ -325,11 +325,11 @@ def _batches(name: str, values: list[Any] | None, size: int = 400) -> Iterable[d
 
 def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: bool) -> dict[Any, Mention]:
     if ideas is None:
-        rows = graph.query(_MENTIONS % "").rows
+        rows = graph.query(_MENTIONS % "", union=True).rows
     elif narrower:
-        rows = graph.query(_MENTIONS % "?idea skos:broader* ?root .", root=ideas).rows
+        rows = graph.query(_MENTIONS % "?idea skos:broader* ?root .", root=ideas, union=True).rows
     else:
-        rows = graph.query(_MENTIONS % "", idea=ideas).rows
+        rows = graph.query(_MENTIONS % "", idea=ideas, union=True).rows
     out: dict[Any, Mention] = {}
     for m, idea, event, time, role, carrier, evidence, prev in rows:
         mention = out.get(m)
@@ -572,14 +572,14 @@ def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
     named = URIRef(graph.namespaces[prefix] + local) if prefix in graph.namespaces and not local.startswith("//") \
         else URIRef(text) if text.startswith(("http://", "https://", "urn:")) else None
     if named is not None:
-        if not graph.query("ASK { { ?i ?p ?o } UNION { ?s ?p ?i } }", i=named).boolean:
+        if not graph.query("ASK { { ?i ?p ?o } UNION { ?s ?p ?i } }", i=named, union=True).boolean:
             short = graph.qname(named)
             raise KgConnectError(f"no idea <{named}> in the graph" if short == str(named) else
                                  f"no idea {short} (<{named}>) in the graph")
         return named
     rows = graph.query("""SELECT DISTINCT ?i ?l WHERE {
       { ?i a kgc:Idea } UNION { ?i a skos:Concept } UNION { ?m prov:entity ?i ; a kgc:IdeaMention }
-      ?i rdfs:label|skos:prefLabel|skos:altLabel|schema:name|dcterms:title ?l }""").rows
+      ?i rdfs:label|skos:prefLabel|skos:altLabel|schema:name|dcterms:title ?l }""", union=True).rows
     wanted = _fold(text)
     exact = sorted({i for i, label in rows if _fold(str(label)) == wanted}, key=str)
     if len(exact) == 1:
@@ -596,7 +596,7 @@ def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
 
 
 def _groups(graph: KnowledgeGraph) -> list[Any]:
-    return [r[0] for r in graph.query(_GROUPS, t=[URIRef(t) for t in GROUP_TYPES]).rows
+    return [r[0] for r in graph.query(_GROUPS, t=[URIRef(t) for t in GROUP_TYPES], union=True).rows
             if not isinstance(r[0], Literal)]
 
 
@@ -693,7 +693,7 @@ def spread(graph: KnowledgeGraph, event: Any) -> EventSpread:
 
     iri = _term(event, graph)
     ideas = [r[0] for r in graph.query("SELECT DISTINCT ?idea WHERE { ?event prov:qualifiedUsage ?m . "
-                                       "?m prov:entity ?idea }", event=iri).rows]
+                                       "?m prov:entity ?idea }", event=iri, union=True).rows]
     items = []
     for idea in ideas:
         trail = trace(graph, idea)
