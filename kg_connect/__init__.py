@@ -46,6 +46,8 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "explore",
+    "explore_idea",
+    "explore_shape",
     "flows",
     "introductions",
     "ontology_graph",
@@ -79,6 +81,21 @@ def explore(graph: KnowledgeGraph, focus: object = None, depth: int = 1, **optio
     from kg_connect.widgets import explore as widget
 
     return widget(graph, focus, depth, **options)
+
+
+def explore_idea(graph: KnowledgeGraph, idea: object = None, **options: object) -> object:
+    """The trail of an idea to watch and click through, in a notebook: see
+    :func:`kg_connect.widgets.explore_idea`."""
+    from kg_connect.widgets import explore_idea as widget
+
+    return widget(graph, idea, **options)
+
+
+def explore_shape(graph: KnowledgeGraph, projection: str | None = None, **options: object) -> object:
+    """The network's shape drawn beside its verdict: see :func:`kg_connect.widgets.explore_shape`."""
+    from kg_connect.widgets import explore_shape as widget
+
+    return widget(graph, projection, **options)
 
 
 def load_ipython_extension(ipython: object) -> None:

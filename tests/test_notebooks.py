@@ -55,3 +55,12 @@ def test_notebook_executes(path: Path, tmp_path: Path):
         assert text.count('<iframe class="kgc-graph"') >= 4  # each view leaves its static copy
         exported = (here / "david-wilcox.html").read_text()
         assert "default-src 'none'" in exported and "David Wilcox" in exported
+    if path.name == "04-ideas-at-iswc.ipynb":
+        assert "<SwdfImport 2 files" in text and "missing attendance" in text
+        assert "topics travelled from ISWC 2010 to ISWC 2011" in text
+        travelled = int(text.split(" topics travelled from ISWC 2010")[0].rsplit("\n", 1)[-1].strip().split()[-1])
+        assert travelled >= 5
+        assert "<IdeaExplorer 'Linked Data'" in text and "carriers: " in text
+        assert "Most like “join up yourselves”" in text  # the co-authorship network
+        trail = (here / "linked-data-trail.html").read_text()
+        assert "default-src 'none'" in trail and '"viewer": "trail"' in trail

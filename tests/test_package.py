@@ -19,7 +19,8 @@ def test_public_api_is_small_and_explicit():
         "KGC", "PREFIXES", "EndpointError", "KgConnectError", "KgConnectWarning", "KnowledgeGraph", "LoadError",
         "MissingDependencyError", "QueryError", "QueryTimeout", "Results", "SaveError", "ValidationError",
         "ValidationReport", "__version__", "explore", "load_ipython_extension", "ontology_graph", "shapes_graph",
-        "validate", "IdeaTrail", "trace", "spread", "flows", "network_model", "introductions",
+        "validate", "IdeaTrail", "trace", "spread", "flows", "network_model", "introductions", "explore_idea",
+        "explore_shape",
     ])
     for name in kg_connect.__all__:
         assert hasattr(kg_connect, name)

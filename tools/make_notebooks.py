@@ -235,6 +235,78 @@ print(path, path.stat().st_size // 1024, "KB")"""),
 ]
 
 
+ISWC = [
+    new_markdown_cell("""# Ideas at ISWC: which topics travelled from 2010 to 2011, and who carried them
+
+Real data nobody here wrote: the Semantic Web Dog Food records of the International Semantic
+Web Conference 2010 (Shanghai) and 2011 (Bonn), in `data/swdf/`. The importer maps them into
+the kg_connect ontology: papers become evidence, their keywords ideas (one per concept,
+whatever the spelling), authors the people who carried them, affiliations the groups they
+reached. Each file becomes a named graph of its own. The data lacks some things (nobody
+recorded who attended) and gets others wrong: the import says what it did about each."""),
+    new_code_cell("""from kg_connect.importers import import_swdf
+
+result = import_swdf("data/swdf/iswc-2010-complete.rdf", "data/swdf/iswc-2011-complete.rdf")
+kg = result.graph
+result"""),
+    new_markdown_cell("""## The topics that travelled
+
+`flows()` traces every idea at once. A topic travelled when a hop of its trail goes from a 2010
+mention to a 2011 one; those who could have carried it were at both conferences."""),
+    new_code_cell("""import pandas as pd
+from kg_connect import flows
+
+everything = flows(kg)
+rows = []
+for idea, trail in everything.trails.items():
+    across = [h for h in trail.hops if h.source.time and h.target.time
+              and h.source.time.year == 2010 and h.target.time.year == 2011]
+    if not across:
+        continue
+    carriers = sorted({trail.labels.get(c, str(c)) for h in across if h.by_people for c in h.carriers})
+    rows.append({"topic": trail.label,
+                 "2010": sum(m.time.year == 2010 for m in trail.mentions if m.time),
+                 "2011": sum(m.time.year == 2011 for m in trail.mentions if m.time),
+                 "carried by": ", ".join(carriers[:4]) + (f" +{len(carriers) - 4}" if len(carriers) > 4 else ""),
+                 "groups reached": len(trail.groups_reached)})
+travelled = pd.DataFrame(rows).sort_values(["2011", "2010"], ascending=False).reset_index(drop=True)
+print(len(travelled), "topics travelled from ISWC 2010 to ISWC 2011")
+travelled.head(15)"""),
+    new_markdown_cell("""## One topic's trail
+
+Pick an idea, then press play: the trail replays in time, left to right. Solid arrows are
+recorded hops, dashed ones inferred (the label says who could have carried it); the lanes
+are the group most particular to each event; the groups the idea never reached are listed
+apart (the data is open-world: no recorded contact, not "never met"). Click an event to
+explore around it below."""),
+    new_code_cell("""from kg_connect import explore_idea
+
+view = explore_idea(kg, "linked data")
+view"""),
+    new_markdown_cell("""The same trail as data: who carried it most, which organisations it reached first."""),
+    new_code_cell("""from kg_connect import trace
+
+trail = trace(kg, "linked data")
+print("carriers:", ", ".join(f"{trail.labels[c]} ({n})" for c, n in trail.carriers[:8]))
+pd.DataFrame([{"organisation": trail.labels.get(g, str(g)), "first reached": when}
+              for g, when in trail.groups_reached]).head(10)"""),
+    new_markdown_cell("""## The shape of the co-authorship network
+
+People linked by writing a paper together. Colours are communities; the largest nodes are
+the hubs, and "(broker)" marks who bridges most of the shortest paths. Beside it: which of
+the three network models it most resembles, and why."""),
+    new_code_cell("""from kg_connect import explore_shape
+
+explore_shape(kg, "coauthors")"""),
+    new_markdown_cell("""## Share it
+
+The trail as one HTML file that works offline; the whole notebook exports the same way
+(`kg-connect export 04-ideas-at-iswc.ipynb -o iswc.html`)."""),
+    new_code_cell("""path = view.export("linked-data-trail.html")
+print(path, path.stat().st_size // 1024, "KB")"""),
+]
+
+
 def _write(cells: list, name: str) -> None:
     for i, cell in enumerate(cells):  # stable ids: regenerating changes nothing
         cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
@@ -245,6 +317,7 @@ def main() -> None:
     _write(QUICKSTART, "01-quickstart.ipynb")
     _write(SPARQL, "02-sparql.ipynb")
     _write(EXPLORE, "03-explore.ipynb")
+    _write(ISWC, "04-ideas-at-iswc.ipynb")
 
 
 if __name__ == "__main__":

@@ -431,13 +431,6 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
         raise KgConnectError(f"{name}: no conference or other event found (swc:ConferenceEvent, swc:*Event)")
     counts["conferences"] += len(conferences)
 
-    def root_of(e: Any) -> Any:
-        seen = set()
-        while e in parent and e not in seen:
-            seen.add(e)
-            e = parent[e]
-        return e
-
     def span(e: Any, seen: frozenset[Any] = frozenset()) -> tuple[str, str] | None:
         """The event's own start, else the earliest start below it."""
         if "start" in dates.get(e, {}):
@@ -508,15 +501,18 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
         orgs.setdefault(iri(o, src, "organisation"), None)
     attendees: dict[Any, set[Any]] = defaultdict(set)
     organisers: dict[Any, set[Any]] = defaultdict(set)
+    serving: set[Any] = set()
     for x, e, role, c in q(_ROLES).rows:
         x, e = iri(x, src, "person"), iri(e, src)
         if e not in types:
             continue
-        attendees[e].add(x)
-        attendees[root_of(e)].add(x)
-        if (c is not None and str(c).endswith("#Chair")) or (role is not None and "chair" in str(role).lower()
-                                                               and c is None):
+        chair = (c is not None and str(c).endswith("Chair")) or (c is None and role is not None
+                                                                 and "chair" in str(role).lower())
+        if chair:  # chairs run the event they chair: they were there
             organisers[e].add(x)
+            attendees[e].add(x)
+        else:  # programme committees review from afar: not taken as attendees
+            serving.add(x)
 
     # which events appear: those hosting mentions, their ancestors, and those with roles
     used: set[Any] = set(conferences) | set(attendees)
@@ -533,7 +529,6 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
             no_authors += 1
         for a in d["authors"]:
             attendees[event].add(a)
-            attendees[root_of(event)].add(a)
         x = event
         while x is not None and x not in used:
             used.add(x)
@@ -550,10 +545,12 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
         report.append(Irregularity(name, "no event", f"{no_event} papers are linked to no talk or proceedings: "
                                    f"taken as presented at <{conference}>"))
     everyone = set().union(*attendees.values()) if attendees else set()
+    served = len(serving - everyone)
     report.append(Irregularity(name, "missing attendance",
                                "SWDF records no attendance: the authors of each paper are taken as attendees of "
-                               "its talk and of the conference, and role holders (chairs, committee members) of "
-                               f"the event they serve ({len(everyone):,} people)"))
+                               "the talk (or event) where it was presented, and chairs of the event they chair "
+                               f"({len(everyone):,} people); {served:,} committee members who wrote nothing "
+                               "were not taken as attendees"))
 
     undated = []
     estimated = []

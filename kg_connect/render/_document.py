@@ -67,7 +67,7 @@ def vis_library() -> tuple[str, str]:
     return js, css
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _asset(name: str) -> str:
     return resources.files("kg_connect.render").joinpath(name).read_text(encoding="utf-8")
 
@@ -98,7 +98,10 @@ def graph_document(doc: dict[str, Any], *, theme: str = "light", title: str = "k
     if lib not in ("inline", "shared"):
         raise ValueError(f"unknown lib {lib!r}; expected one of: inline, shared")
     data = dict(doc, live=live, theme=theme, title=title, view=view)
-    viewer = _asset("graph.js")
+    kind = doc.get("viewer", "graph")  # "trail": the idea-trail view
+    if kind not in ("graph", "trail"):
+        raise ValueError(f"unknown viewer {kind!r}")
+    viewer = _asset(f"{kind}.js")
     page = _asset("graph.html")
     if lib == "inline":
         js, css = vis_library()
@@ -110,7 +113,7 @@ def graph_document(doc: dict[str, Any], *, theme: str = "light", title: str = "k
         main = ""
     parts = {
         "@THEME@": html.escape(theme, quote=True), "@TITLE@": html.escape(title),
-        "@VIS_CSS@": css, "@GRAPH_CSS@": _asset("graph.css"), "@DATA@": json_for_script(data),
+        "@VIS_CSS@": css, "@GRAPH_CSS@": _asset("graph.css") + (_asset("trail.css") if kind == "trail" else ""), "@DATA@": json_for_script(data),
         "@VIS_JS@": vis_js, "@GRAPH_JS@": main,
     }
     # one pass: what is put in is never searched again (a label "@VIS_JS@" stays a label)
