@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kg_connect._graph import KnowledgeGraph
 from kg_connect._resources import ontology_graph, shapes_graph
 from kg_connect._results import Results
@@ -83,7 +85,7 @@ def explore(graph: KnowledgeGraph, focus: object = None, depth: int = 1, **optio
     return widget(graph, focus, depth, **options)
 
 
-def explore_idea(graph: KnowledgeGraph, idea: object = None, **options: object) -> object:
+def explore_idea(graph: KnowledgeGraph, idea: object = None, **options: Any) -> object:
     """The trail of an idea to watch and click through, in a notebook: see
     :func:`kg_connect.widgets.explore_idea`."""
     from kg_connect.widgets import explore_idea as widget
