@@ -266,7 +266,7 @@ class NetworkBuilder:
         missing = [self.terms[k] for k in mentions if k not in out and isinstance(self.terms[k], URIRef)]
         for start in range(0, len(missing), 200):
             for m, idea in self.graph.query("SELECT ?m ?i WHERE { ?m prov:entity ?i FILTER(isIRI(?i)) }",
-                                            m=missing[start:start + 200]).rows:
+                                            m=missing[start:start + 200], union=True).rows:
                 out.setdefault(_key(m), idea)
         return out
 
@@ -352,7 +352,7 @@ class NetworkBuilder:
             for s, o in ontology_graph().subject_objects(RDFS.subClassOf):
                 up.setdefault(str(s), set()).add(str(o))
             for s, o in self.graph.query(
-                    "SELECT ?s ?o WHERE { ?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o)) }").rows:
+                    "SELECT ?s ?o WHERE { ?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o)) }", union=True).rows:
                 up.setdefault(str(s), set()).add(str(o))
             self._supers = {c: _ancestors(c, up) for c in up}
         return self._supers
@@ -468,7 +468,7 @@ class NetworkBuilder:
             batch = iris[start:start + 200]
             rows = self.graph.query(
                 "SELECT ?s ?p ?o WHERE { { ?n ?p ?o BIND(?n AS ?s) } UNION "
-                "{ ?s ?p ?n FILTER(!isLiteral(?s)) BIND(?n AS ?o) } }", n=batch).rows
+                "{ ?s ?p ?n FILTER(!isLiteral(?s)) BIND(?n AS ?o) } }", n=batch, union=True).rows
             triples = [(r[0], r[1], r[2]) for r in rows]
             self.add_triples(triples)
             for s, p, o in triples:
@@ -483,7 +483,7 @@ class NetworkBuilder:
                    and _key(t) not in self.props]
         for start in range(0, len(missing), 200):
             rows = self.graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) || ?p = rdf:type) }",
-                                    s=missing[start:start + 200]).rows
+                                    s=missing[start:start + 200], union=True).rows
             self.add_triples((r[0], r[1], r[2]) for r in rows)
 
     def count_neighbours(self, terms: list[Any]) -> None:
@@ -492,7 +492,7 @@ class NetworkBuilder:
         for start in range(0, len(iris), 200):
             rows = self.graph.query(
                 "SELECT ?n (COUNT(DISTINCT ?m) AS ?k) WHERE { { ?n ?p ?m FILTER(!isLiteral(?m) && ?p != rdf:type) }"
-                " UNION { ?m ?p ?n } FILTER(?m != ?n) } GROUP BY ?n", n=iris[start:start + 200]).rows
+                " UNION { ?m ?p ?n } FILTER(?m != ?n) } GROUP BY ?n", n=iris[start:start + 200], union=True).rows
             for n, k in rows:
                 self.hidden_total[_key(n)] = int(k)
 
@@ -682,7 +682,7 @@ def find_node(graph: KnowledgeGraph, value: Any) -> Any:
         return value
     named = value if isinstance(value, URIRef) else _named(str(value).strip(), graph)
     if named is not None:
-        if graph.query("ASK { { ?n ?p ?o } UNION { ?s ?p ?n } }", n=named).boolean:
+        if graph.query("ASK { { ?n ?p ?o } UNION { ?s ?p ?n } }", n=named, union=True).boolean:
             return named
         if isinstance(value, URIRef) or "://" in str(value) or str(value).partition(":")[0] in graph.namespaces:
             raise KgConnectError(f"no node {graph.qname(named)} (<{named}>) in the graph")
@@ -718,12 +718,12 @@ _NODES = ("SELECT (COUNT(DISTINCT ?n) AS ?k) WHERE { { ?n ?p ?o } UNION "
 
 def _whole(builder: NetworkBuilder, graph: KnowledgeGraph) -> None:
     """The whole graph: all of it when it is small, else its most connected nodes."""
-    builder.total = int(graph.query(_NODES).rows[0][0])
+    builder.total = int(graph.query(_NODES, union=True).rows[0][0])
     if len(graph) <= builder.max_nodes * 8:
-        rows = graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows
+        rows = graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", union=True).rows
         builder.add_triples((r[0], r[1], r[2]) for r in rows)
         return
-    top = [r[0] for r in graph.query(_DEGREES % builder.max_nodes).rows]
+    top = [r[0] for r in graph.query(_DEGREES % builder.max_nodes, union=True).rows]
     keep = {_key(t) for t in top}
     # only the links among them (the rest is counted, not fetched): a link between two of
     # them starts at one of them, so their outgoing links are enough (a hub's incoming links,
@@ -731,7 +731,7 @@ def _whole(builder: NetworkBuilder, graph: KnowledgeGraph) -> None:
     iris = [t for t in top if isinstance(t, URIRef)]
     for start in range(0, len(iris), 500):
         rows = graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isLiteral(?o)) }",
-                           s=iris[start:start + 500]).rows
+                           s=iris[start:start + 500], union=True).rows
         builder.add_triples((r[0], r[1], r[2]) for r in rows if r[1] == RDF.type or _key(r[2]) in keep)
     for t in top:
         builder.node(t)
@@ -816,15 +816,15 @@ def find_nodes(graph: KnowledgeGraph, text: str, limit: int = 20) -> list[tuple[
         return []
     found: list[Any] = []
     named = _named(needle, graph)
-    if named is not None and graph.query("ASK { { ?n ?p ?o } UNION { ?s ?p ?n } }", n=named).boolean:
+    if named is not None and graph.query("ASK { { ?n ?p ?o } UNION { ?s ?p ?n } }", n=named, union=True).boolean:
         found.append(named)
     rows = graph.query(
         "SELECT DISTINCT ?n WHERE { ?n ?p ?l FILTER(isLiteral(?l) && ?p IN (" + ", ".join(_LABELLED) + ") "
-        "&& REGEX(STR(?l), ?pattern, \"i\")) } LIMIT " + str(int(limit) * 5), pattern=_pattern(needle)).rows
+        "&& REGEX(STR(?l), ?pattern, \"i\")) } LIMIT " + str(int(limit) * 5), pattern=_pattern(needle), union=True).rows
     found += [r[0] for r in rows]
     if len(found) < limit:
         rows = graph.query("SELECT DISTINCT ?n WHERE { ?n ?p ?o FILTER(isIRI(?n) && CONTAINS(LCASE(STR(?n)), "
-                           "LCASE(?q))) } LIMIT " + str(int(limit)), q=needle).rows
+                           "LCASE(?q))) } LIMIT " + str(int(limit)), q=needle, union=True).rows
         found += [r[0] for r in rows]
     terms = [t for t in dict.fromkeys(found) if isinstance(t, URIRef)]
     labels = graph.labels(terms)

@@ -19,7 +19,7 @@ __all__ = ["trail_doc", "trail_page"]
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 OTHER = "#999999"
 LANES = len(PALETTE)
-X_STEP, Y_STEP, Y_SAME = 200, 110, 46
+X_STEP, Y_STEP, Y_SAME = 150, 90, 40
 MAX_APART = 60  # groups without contact listed by name; the rest counted
 
 

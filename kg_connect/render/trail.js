@@ -127,7 +127,7 @@
   const edges = new vis.DataSet(hopEdges);
   const network = new vis.Network(canvas, { nodes, edges }, {
     physics: false, interaction: { hover: true, tooltipDelay: 150 },
-    nodes: { font: { size: 12, multi: false }, margin: 6, widthConstraint: { maximum: 170 } },
+    nodes: { font: { size: 12, multi: false }, margin: 6, widthConstraint: { maximum: 130 } },
     edges: { selectionWidth: 1 },
   });
 
@@ -197,10 +197,11 @@
   });
 
   show(Number(slider.max));
+  // the widget keeps the frame collapsed until the page is ready: say so before the first drawing
+  post({ type: "ready" });
   network.once("afterDrawing", () => {
     network.fit({ animation: false });
     document.body.dataset.ready = "1";
-    post({ type: "ready" });
   });
   window.kgcTrail = { network, nodes, edges, show, doc };
 })();

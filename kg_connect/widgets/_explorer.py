@@ -157,7 +157,7 @@ class Explorer(StaticCopy, anywidget.AnyWidget):
             return self._more(key)
         term = self.builder.terms.get(key) or _term(node, self.graph)
         if self.lens is not None:
-            rows = self.graph.query(self.lens, node=term).triples
+            rows = self.graph.query(self.lens, node=term, union=True).triples
             self.builder.add_triples(rows)
             found = {_key(x) for t in rows for x in (t[0], t[2]) if not _is_literal(x)}
             candidates = [k for k in found if k not in self.shown and k in self.builder.terms]
