@@ -13,13 +13,15 @@ once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import html
 import itertools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rdflib import BNode, Literal, URIRef
 
@@ -48,16 +50,18 @@ _MENTIONS = """SELECT ?m ?idea ?event ?time ?role ?carrier ?evidence ?prev WHERE
 }"""
 
 # Who and what was around an event: people and groups present, its dates, the reports on it.
-_AROUND = """SELECT ?event ?rel ?x WHERE {
-  { ?event schema:attendee ?x BIND("present" AS ?rel) }
-  UNION { ?event schema:organizer|schema:funder|schema:sponsor|schema:performer ?x BIND("present" AS ?rel) }
-  UNION { ?event prov:qualifiedAssociation ?a . ?a prov:agent ?x BIND("present" AS ?rel) }
-  UNION { ?event prov:wasAssociatedWith ?x BIND("present" AS ?rel) }
-  UNION { ?event schema:startDate ?x BIND("start" AS ?rel) }
-  UNION { ?event schema:endDate ?x BIND("end" AS ?rel) }
-  UNION { ?event schema:superEvent ?x BIND("super" AS ?rel) }
-  UNION { ?x dcterms:references|schema:about|sioc:about ?event BIND("report" AS ?rel) }
-}"""
+# One query per kind, two columns each: no label column to convert on every row.
+_AROUND = {
+    # a UNION of plain patterns: Oxigraph evaluates a six-way property path twice as slowly
+    "present": "SELECT ?event ?x WHERE { " + " UNION ".join(
+        f"{{ ?event {p} ?x }}" for p in ("schema:attendee", "schema:organizer", "schema:funder", "schema:sponsor",
+                                          "schema:performer", "prov:wasAssociatedWith"))
+    + " UNION { ?event prov:qualifiedAssociation ?a . ?a prov:agent ?x } }",
+    "start": "SELECT ?event ?x WHERE { ?event schema:startDate ?x }",
+    "end": "SELECT ?event ?x WHERE { ?event schema:endDate ?x }",
+    "super": "SELECT ?event ?x WHERE { ?event schema:superEvent ?x }",
+    "report": "SELECT ?event ?x WHERE { ?x dcterms:references|schema:about|sioc:about ?event }",
+}
 
 # Groups a person (or group) belongs to, and what each node is.
 _BELONGS = """SELECT ?p ?g WHERE {
@@ -253,29 +257,31 @@ class _Tables:
         self.belongs: dict[Any, set[Any]] = defaultdict(set)
         self.types: dict[Any, set[str]] = defaultdict(set)
         self._group: dict[Any, bool] = {}
+        self.memo: dict[Any, Any] = {}  # pyoxigraph term -> rdflib term, one object per term
+        self._sorted: dict[tuple[Any, frozenset[Any]], list[Any]] = {}
         self._people: dict[Any, frozenset[Any]] = {}
         self._groups: dict[tuple[Any, frozenset[Any]], frozenset[Any]] = {}
 
     def read_around(self, events: list[Any] | None) -> None:
         for params in _batches("event", events):
-            for event, rel, x in self.graph.query(_AROUND, union=True, **params).rows:
-                rel = str(rel)
-                if rel == "present":
-                    self.present[event].add(x)
-                elif rel == "report":
-                    self.reports[event].add(x)
-                elif rel == "super":
-                    self.super[event].add(x)
-                elif rel in ("start", "end"):
-                    (self.start if rel == "start" else self.end)[event] = str(x)
+            for rel, text in _AROUND.items():
+                rows = self.graph.query(text, union=True, **params).rows.tuples(self.memo)
+                if rel in ("start", "end"):
+                    dates = self.start if rel == "start" else self.end
+                    for event, x in rows:
+                        dates[event] = str(x)
+                else:
+                    bag = self.present if rel == "present" else self.reports if rel == "report" else self.super
+                    for event, x in rows:
+                        bag[event].add(x)
 
     def read_agents(self, agents: list[Any] | None) -> None:
         for params in _batches("p", agents):
-            for p, g in self.graph.query(_BELONGS, union=True, **params).rows:
+            for p, g in self.graph.query(_BELONGS, union=True, **params).rows.tuples(self.memo):
                 self.belongs[p].add(g)
             batch = params.get("p")
             where: dict[str, Any] = {} if batch is None else {"n": list(batch) + [g for p in batch for g in self.belongs.get(p, ())]}
-            for n, t in self.graph.query(_TYPES, union=True, **where).rows:
+            for n, t in self.graph.query(_TYPES, union=True, **where).rows.tuples(self.memo):
                 self.types[n].add(str(t))
 
     def is_group(self, node: Any) -> bool:
@@ -293,6 +299,14 @@ class _Tables:
                 out |= {x for x in self.present.get(parent, ()) if not self.is_group(x)}
             known = self._people[event] = frozenset(out)
         return known
+
+    def sorted_groups_at(self, event: Any, carriers: Iterable[Any] = ()) -> list[Any]:
+        """:meth:`groups_at` in IRI order (a copy: callers keep it)."""
+        key = (event, frozenset(carriers))
+        known = self._sorted.get(key)
+        if known is None:
+            known = self._sorted[key] = sorted(self.groups_at(event, key[1]), key=str)
+        return list(known)
 
     def groups_at(self, event: Any, carriers: Iterable[Any] = ()) -> frozenset[Any]:
         """Groups present at an event: organisers, funders and groups attending (of the event
@@ -323,7 +337,8 @@ def _batches(name: str, values: list[Any] | None, size: int = 400) -> Iterable[d
         yield {name: values[start:start + size]}
 
 
-def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: bool) -> dict[Any, Mention]:
+def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: bool,
+                   memo: dict[Any, Any] | None = None) -> dict[Any, Mention]:
     if ideas is None:
         rows = graph.query(_MENTIONS % "", union=True).rows
     elif narrower:
@@ -331,7 +346,7 @@ def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: boo
     else:
         rows = graph.query(_MENTIONS % "", idea=ideas, union=True).rows
     out: dict[Any, Mention] = {}
-    for m, idea, event, time, role, carrier, evidence, prev in rows:
+    for m, idea, event, time, role, carrier, evidence, prev in rows.tuples(memo):
         mention = out.get(m)
         if mention is None:
             mention = out[m] = Mention(m, idea)
@@ -361,8 +376,10 @@ def _build(tables: _Tables, idea: Any, mentions: list[Mention], all_groups: list
            labels: dict[Any, str]) -> IdeaTrail:
     problems: list[dict[str, Any]] = []
 
-    def name(term: Any) -> str:
-        return labels.get(term) or _id(term)
+    plain = dict.get
+
+    def name(term: Any) -> str:  # dict's own get first: the label is almost always known
+        return plain(labels, term) or labels.get(term) or _id(term)
 
     dated: list[Mention] = []
     undated: list[Mention] = []
@@ -391,8 +408,8 @@ def _build(tables: _Tables, idea: Any, mentions: list[Mention], all_groups: list
                 problems.append({"kind": "contradictory dates", "mention": _id(m.iri),
                                  "message": f"{name(m.event)}: mentioned on {m.time_text[:10]}, but the event "
                                             f"ran {ran}"})
-        m.groups = sorted(tables.groups_at(m.event, m.carriers) if m.event is not None else
-                          {g for c in m.carriers for g in tables.belongs.get(c, ())}, key=_id)
+        m.groups = tables.sorted_groups_at(m.event, m.carriers) if m.event is not None else \
+            sorted({g for c in m.carriers for g in tables.belongs.get(c, ())}, key=_id)
         if m.event is None:
             problems.append({"kind": "no event", "mention": _id(m.iri),
                              "message": f"{_id(m.iri)}: no event has this mention (prov:qualifiedUsage)"})
@@ -450,7 +467,7 @@ def _build(tables: _Tables, idea: Any, mentions: list[Mention], all_groups: list
             if g not in reached:
                 reached[g] = (m.time, m.time_text)  # type: ignore[assignment]
     groups_reached = sorted(((g, text) for g, (_, text) in reached.items()), key=lambda gt: (reached[gt[0]][0], name(gt[0])))
-    without = sorted((g for g in all_groups if g not in reached), key=lambda g: name(g).lower())
+    without = [g for g in all_groups if g not in reached]  # all_groups comes sorted by name
 
     measures = _measures(dated, hops, parent, roots, tables, groups_reached, reached, all_groups, first_time)
     return IdeaTrail(idea, name(idea), first, dated, hops, carriers, groups_reached, without, undated,
@@ -595,6 +612,10 @@ def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
     raise KgConnectError(f"no idea is labelled {text!r}.{hint}")
 
 
+def _by_name(groups: list[Any], labels: dict[Any, str]) -> list[Any]:
+    return sorted(groups, key=lambda g: ((labels.get(g) or _id(g)).lower(), _id(g)))
+
+
 def _groups(graph: KnowledgeGraph) -> list[Any]:
     return [r[0] for r in graph.query(_GROUPS, t=[URIRef(t) for t in GROUP_TYPES], union=True).rows
             if not isinstance(r[0], Literal)]
@@ -620,8 +641,11 @@ def _labels(graph: KnowledgeGraph, terms: Iterable[Any]) -> dict[Any, str]:
     return _Labels(graph, terms)
 
 
-def _tables_for(graph: KnowledgeGraph, mentions: dict[Any, Mention], whole: bool) -> _Tables:
+def _tables_for(graph: KnowledgeGraph, mentions: dict[Any, Mention], whole: bool,
+                memo: dict[Any, Any] | None = None) -> _Tables:
     tables = _Tables(graph, mentions)
+    if memo is not None:
+        tables.memo = memo
     events = sorted({m.event for m in mentions.values() if m.event is not None}, key=_id)
     tables.read_around(None if whole else events)
     parents = sorted({p for e in events for p in tables.super.get(e, ())} - set(events), key=_id)
@@ -642,26 +666,49 @@ def trace(graph: KnowledgeGraph, idea: Any, *, narrower: bool = False) -> IdeaTr
     if not isinstance(graph, KnowledgeGraph):
         raise TypeError(f"trace() needs a KnowledgeGraph, not {type(graph).__name__}")
     iri = find_idea(graph, idea)
-    mentions = _read_mentions(graph, [iri], narrower)
-    tables = _tables_for(graph, mentions, whole=False)
+    memo: dict[Any, Any] = {}
+    mentions = _read_mentions(graph, [iri], narrower, memo)
+    tables = _tables_for(graph, mentions, whole=False, memo=memo)
     groups = _groups(graph)
     terms = {iri} | {m.idea for m in mentions.values()} | {m.event for m in mentions.values()} | \
         {x for m in mentions.values() for x in itertools.chain(m.carriers, m.evidence)} | set(groups)
     labels = _labels(graph, terms)
-    return _build(tables, iri, list(mentions.values()), groups, labels)
+    return _build(tables, iri, list(mentions.values()), _by_name(groups, labels), labels)
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Python's cycle collector paused while millions of small objects (terms, sets) are made:
+    it would walk them again and again (a quarter of flows() at 1M triples). None of them
+    forms a cycle; the collector's state is restored after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def flows(graph: KnowledgeGraph) -> IdeaFlows:
     """The event-to-event idea-flow graph of every idea: an edge for each pair of events an
     idea hopped between (recorded or inferred), with the ideas and the people who carried them."""
-    mentions = _read_mentions(graph, None, False)
-    tables = _tables_for(graph, mentions, whole=True)
+    with _no_gc_pauses():
+        return _flows(graph)
+
+
+def _flows(graph: KnowledgeGraph) -> IdeaFlows:
+    memo: dict[Any, Any] = {}
+    mentions = _read_mentions(graph, None, False, memo)
+    tables = _tables_for(graph, mentions, whole=True, memo=memo)
     groups = _groups(graph)
     by_idea: dict[Any, list[Mention]] = defaultdict(list)
     for m in mentions.values():
         by_idea[m.idea].append(m)
-    terms = set(by_idea) | {m.event for m in mentions.values()} | {c for m in mentions.values() for c in m.carriers}
+    terms = set(by_idea) | {m.event for m in mentions.values()} | {c for m in mentions.values() for c in m.carriers} \
+        | set(groups)
     labels = _labels(graph, terms)
+    groups = _by_name(groups, labels)
     trails = {idea: _build(tables, idea, ms, groups, labels) for idea, ms in by_idea.items()}
     edges: dict[tuple[Any, Any], dict[str, Any]] = {}
     for idea, trail in trails.items():
