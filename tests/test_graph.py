@@ -168,6 +168,19 @@ def test_named_graphs_follow_sparql_dataset_semantics(kg):
     assert kg.query("SELECT ?g { GRAPH ?g { ?s ?p ?o } } LIMIT 1").rows[0][0] == URIRef(f"{EX}g")
 
 
+def test_a_query_can_ask_for_the_union_of_all_graphs(kg):
+    kg.load(SAME_DATA["trig"], format="trig")
+    union = "SELECT DISTINCT ?n WHERE { ?p foaf:name ?n } ORDER BY ?n"
+    assert names(kg) == [] and [str(r.n) for r in kg.query(union, union=True)] == ["Ada Lovelace", "Charles Babbage"]
+    assert names(kg) == []  # only that query: the next one sees the default graph again
+    assert kg.query("ASK { ?p foaf:name ?n }", union=True, timeout=30).boolean  # a timed query too
+    # labels name things wherever their labels are
+    ada = kg.query("SELECT ?p WHERE { ?p foaf:name 'Ada Lovelace' }", union=True).rows[0][0]
+    assert kg.label(ada) == "Ada Lovelace"
+    rows = list(kg.query("SELECT ?p ?g WHERE { GRAPH ?g { ?p ?x ?y } }").rows.tuples())
+    assert len({id(r[1]) for r in rows}) == 1  # one term, one object
+
+
 def test_len_repr_and_namespaces(kg):
     assert repr(kg) == f"<KnowledgeGraph {kg.backend} memory: 0 triples>"
     kg.load(TURTLE_FULL)

@@ -138,8 +138,14 @@ class RdflibBackend:
             with _PARSE_LOCK:  # pyparsing's caches are not thread-safe (timed-out queries run on)
                 prepared = prepareQuery(text, initNs=prefixes, base=base_iri)
             with _sparql_switches():
+                # the union switch is read once, when the query's context is made (in query())
+                # (and the Dataset's own flag decides what matching it yields)
+                rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = self.union
                 self.dataset.default_union = self.union
-                result = self.dataset.query(prepared)
+                try:
+                    result = self.dataset.query(prepared)
+                finally:
+                    rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = False
                 # rdflib evaluates lazily: materialise inside the guard
                 if result.type == "ASK":
                     return RawResult("ASK", boolean=bool(result.askAnswer))
@@ -153,6 +159,8 @@ class RdflibBackend:
             raise
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for bad queries
             raise query_error(exc, text) from None
+        finally:
+            self.dataset.default_union = False
         return RawResult("SELECT", vars=names, rows=rows)
 
     def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
