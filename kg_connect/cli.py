@@ -591,6 +591,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for f in args.files:
         if not Path(f).is_file():
             raise KgConnectError(f"{f}: no such file")
+    if args.output:
+        from kg_connect._loading import resolve_format
+
+        try:
+            resolve_format(None, Path(args.output).name)
+        except ValueError:
+            raise KgConnectError(f"-o {args.output}: cannot tell the format from its suffix; use .trig or .nq "
+                                 "(one graph per file), or .ttl, .nt, .rdf, .jsonld") from None
     result = import_swdf(*args.files)
     if args.report == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), file=sys.stderr)
@@ -603,10 +611,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
             target = result.graph.save(args.output)
         from kg_connect._loading import resolve_format
 
-        if not resolve_format(None, target.name).supports_datasets:
+        one = not resolve_format(None, target.name).supports_datasets
+        if one:
             print(f"note: {target.name} holds one graph: the {len(result.graphs)} per-file graphs were merged; "
                   "write .trig or .nq to keep them", file=sys.stderr)
-        print(f"{target}: {len(result.graph):,} quads", file=sys.stderr)
+        print(f"{target}: {len(result.graph):,} {'triples (quads before merging)' if one else 'quads'}",
+              file=sys.stderr)
     else:
         import io
 

@@ -147,8 +147,14 @@ def test_another_conference_without_code_changes():
     text = result.summary()
     assert "<http://data.semanticweb.org/person/christian-bizer> is also written " \
            "<http://data.semanticweb.org/person/Christian-Bizer> (eswc-2012-sample.ttl): taken as one" in text
+    assert "1 papers are linked to no talk or proceedings: taken as presented at " \
+           "<http://data.semanticweb.org/conference/eswc/2012>" in text  # the conference, not the series above it
     kg = result.graph
-    assert kg.validate(progress=False).conforms
+    report = kg.validate(progress=False)
+    assert report.conforms and not [r for r in report.results if "eswc" in str(r.focus)]  # places inherited
+    where = kg.query("SELECT ?e WHERE { ?e schema:attendee <http://data.semanticweb.org/person/ada-example> }",
+                     union=True).rows
+    assert "http://data.semanticweb.org/conference/eswc/2012/posters" in {str(r[0]) for r in where}
     trail = kg_connect.trace(kg, "linked data")
     last = trail.mentions[-1]
     assert str(last.event) == "http://data.semanticweb.org/conference/eswc/2012/talk/1"

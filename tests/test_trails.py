@@ -161,6 +161,23 @@ def test_nothing_is_dropped_undated_contradictory_and_backwards(story):
     assert ("back in time", E + "m5") in kinds  # its previous mention is later than it
     assert not any(str(h.target.iri) == E + "m5" for h in trail.hops)
     assert E + "m9" in {m["iri"] for m in trail.to_dict()["undated"]}
+    # a recorded hop that cannot hold does not leave the mention an orphan: a hop is inferred
+    last = max((m for m in trail.mentions), key=lambda m: m.time)
+    someone = next(iter(kg.query("SELECT ?p WHERE { ?e schema:attendee ?p }", e=last.event).rows))[0]
+    kg.update(f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX kgc: <https://w3id.org/kg-connect/ns#>
+      PREFIX schema: <https://schema.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+      INSERT DATA {{
+        <{E}e6> a schema:Event ; schema:startDate "2030-01-01"^^xsd:date ; schema:attendee <{someone}> ;
+                prov:qualifiedUsage <{E}m6> .
+        <{E}m6> a kgc:IdeaMention ; prov:entity <{E}idea> ; prov:atTime "2030-01-01T10:00:00Z"^^xsd:dateTime ;
+                kgc:previousMention <{E}m7> .
+        <{E}e7> a schema:Event ; schema:startDate "2031-01-01"^^xsd:date ; prov:qualifiedUsage <{E}m7> .
+        <{E}m7> a kgc:IdeaMention ; prov:entity <{E}idea> ; prov:atTime "2031-01-01T10:00:00Z"^^xsd:dateTime .
+      }}""")
+    again = trace(kg, E + "idea")
+    assert ("back in time", E + "m6") in {(p["kind"], p["mention"]) for p in again.problems}
+    into = [h for h in again.hops if str(h.target.iri) == E + "m6"]
+    assert len(into) == 1 and not into[0].explicit and into[0].source.iri == last.iri
 
 
 def test_spread_and_flows_on_the_story(story):

@@ -392,9 +392,15 @@ def classify(ms: dict[str, Any]) -> tuple[str, dict[str, float], float, str]:
         "join-in": f"{hubs} hubs stand out, {'well' if linked >= 0.5 else 'partly'} linked to each other "
                    f"(density {linked:.2f}), each with its own members: organisations collaborate and people "
                    "join in through them.",
-        "join-up": f"Ties are reciprocal ({reciprocal:.0%}) and clustered (average clustering {clustering:.2f}), "
-                   f"with little hierarchy ({hier:.2f}): peers link up among themselves, with some hubs ({hubs}).",
+        "join-up": f"Ties are reciprocal ({reciprocal:.0%}) and "
+                   + ("clustered" if clustering >= 0.1 else "barely clustered")
+                   + f" (average clustering {clustering:.2f}), with little hierarchy ({hier:.2f}): peers link up "
+                   + "among themselves" + (f", with some hubs ({hubs})." if hubs else ", no hub standing out."),
     }[best]
+    nodes = ms.get("nodes", 0)
+    if nodes < 10:  # a handful of nodes fits any model a little: say so, and trust the verdict less
+        confidence = round(confidence * nodes / 10, 2)
+        why += f" With {nodes} nodes this says little."
     if confidence < 0.2:
         why += f" It is close to “{MODELS[second]}” too (score {scores[second]:.2f} against {scores[best]:.2f})."
     return best, scores, confidence, why

@@ -439,7 +439,7 @@ def _build(tables: _Tables, idea: Any, mentions: list[Mention], all_groups: list
             hop = Hop(prev, m, True, shared, "recorded as the previous mention" + (f"; {why}" if why else ""),
                       by_people)
             break
-        if hop is None and not m.previous:
+        if hop is None:  # no recorded hop, or none that holds: infer one
             for prev in reversed(dated[:i]):
                 if prev.time is None or m.time is None or prev.time >= m.time or prev.event == m.event:
                     continue
@@ -579,10 +579,13 @@ def _measures(dated: list[Mention], hops: list[Hop], parent: dict[Any, Any], roo
 # ---------------------------------------------------------------------- the public functions
 def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
     """The idea ``idea`` names: an IRI, a prefixed name, or a label (case- and
-    accent-insensitive; an ambiguous label is an error that lists the candidates)."""
+    accent-insensitive; an ambiguous label is an error that lists the candidates; a text
+    found inside exactly one idea's label names that idea)."""
     if isinstance(idea, (URIRef, BNode)):
         return idea  # type: ignore[return-value]
-    text = str(idea).strip()
+    if not isinstance(idea, str):
+        raise KgConnectError(f"no idea given: pass an IRI, a prefixed name or a label, not {idea!r}")
+    text = idea.strip()
     if not text:
         raise KgConnectError("no idea given: pass an IRI, a prefixed name or a label")
     prefix, _, local = text.partition(":")
@@ -608,7 +611,9 @@ def find_idea(graph: KnowledgeGraph, idea: Any) -> URIRef:
     near = sorted(labels.items(), key=lambda kv: kv[1].lower())
     if len(near) == 1:
         return near[0][0]
-    hint = (" Did you mean: " + "; ".join(f"{label} <{i}>" for i, label in near[:8]) + "?") if near else ""
+    hint = (" Did you mean: " + "; ".join(f"{label} <{i}>" for i, label in near[:8]) + "?") if near else \
+        "" if rows else (" The graph has no ideas at all (kgc:Idea, skos:Concept or kgc:IdeaMention); conference "
+                         "data from Semantic Web Dog Food becomes ideas with kg-connect import swdf.")
     raise KgConnectError(f"no idea is labelled {text!r}.{hint}")
 
 

@@ -82,7 +82,8 @@ _KEYWORDS = _P + """SELECT ?p ?k WHERE { ?p dce:subject|dct:subject|swrc:keyword
 _TOPIC_LABELS = _P + "SELECT ?t ?l WHERE { ?p swc:hasTopic|foaf:topic ?t . ?t rdfs:label ?l }"
 _PAPER_EVENTS = _P + """SELECT DISTINCT ?p ?e ?how WHERE {
   { ?e swc:hasRelatedDocument ?p BIND(1 AS ?how) } UNION { ?p swc:relatedToEvent ?e BIND(1 AS ?how) }
-  UNION { ?p swc:isPartOf ?proc . ?e swc:hasRelatedDocument ?proc BIND(2 AS ?how) } }"""
+  UNION { ?p swc:isPartOf ?proc . ?e swc:hasRelatedDocument ?proc BIND(2 AS ?how) }
+  UNION { ?p swc:isPartOf ?proc . ?proc swc:relatedToEvent ?e BIND(2 AS ?how) } }"""
 _PEOPLE = _P + """SELECT ?x ?name ?first ?last ?home WHERE { ?x a foaf:Person
   OPTIONAL { ?x foaf:name ?name } OPTIONAL { ?x rdfs:label ?name }
   OPTIONAL { ?x foaf:firstName|foaf:givenname|foaf:givenName ?first }
@@ -124,13 +125,14 @@ class SwdfImport:
                 "irregularities": [{"file": i.file, "kind": i.kind, "message": i.message} for i in self.irregularities]}
 
     def summary(self) -> str:
-        lines = [", ".join(f"{v:,} {k}" for k, v in self.counts.items())]
+        lines = [_counted(self.counts)]
         lines += [f"  {i}" for i in self.irregularities]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<SwdfImport {len(self.graphs)} files: " + ", ".join(f"{v:,} {k}" for k, v in self.counts.items()) + \
-            f"; {len(self.irregularities)} irregularities>"
+        files = len(self.graphs)
+        return f"<SwdfImport {files} file{'' if files == 1 else 's'}: {_counted(self.counts)}; " \
+            f"{len(self.irregularities)} irregularities>"
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -141,6 +143,14 @@ class SwdfImport:
                 f"<table><tbody>{counts}</tbody></table>"
                 + (f"<table><thead><tr><th>file</th><th>kind</th><th>irregularity</th></tr></thead><tbody>{rows}"
                    "</tbody></table>" if rows else "<p>No irregularities.</p>") + "</div>")
+
+
+_ONE = {"conferences": "conference", "events": "event", "people": "person", "organisations": "organisation",
+        "papers": "paper", "ideas": "idea", "mentions": "mention"}
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{v:,} {_ONE.get(k, k) if v == 1 else k}" for k, v in counts.items())
 
 
 # ---------------------------------------------------------------------- ideas
@@ -425,7 +435,10 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
         report.append(Irregularity(name, "unreadable dates", f"{len(bad_dates)} date(s) not read: "
                                    + "; ".join(bad_dates[:3]) + (" …" if len(bad_dates) > 3 else "")))
     roots = [e for e in types if e not in parent]
-    conferences = [e for e in roots if any(t.endswith("ConferenceEvent") for t in types[e])] or \
+    # the conference: the event typed so, even below a series (<conference/iswc> above each year)
+    typed = [e for e in types if any(t.endswith("ConferenceEvent") for t in types[e])]
+    conferences = sorted(typed, key=lambda e: (e in parent and any(
+        t.endswith("ConferenceEvent") for t in types.get(parent[e], ())), str(e)))[:1] or \
         sorted(roots, key=lambda e: -len(children.get(e, [])))[:1]
     if not conferences:
         raise KgConnectError(f"{name}: no conference or other event found (swc:ConferenceEvent, swc:*Event)")
@@ -597,11 +610,25 @@ def _map_file(src: _Source, g: Any, iri: _Mapper, ideas: _Ideas, out: list[Any],
             add(e, SCHEMA.attendee, x)
         for x in sorted(organisers.get(e, ()), key=str):
             add(e, SCHEMA.organizer, x)
+    located: dict[Any, Any] = {}
     for e, place, lab in q(_PLACES).rows:
         e = iri(e, src)
-        if e in used and isinstance(place, URIRef):
-            add(e, SCHEMA.location, place)
-            add(place, RDFS.label, Literal(str(lab) if lab is not None else _topic_text(str(place))))
+        if e not in located and isinstance(place, (URIRef, Literal)):
+            located[e] = place
+            if isinstance(place, URIRef):
+                add(place, RDFS.label, Literal(str(lab) if lab is not None else _topic_text(str(place))))
+    inherited = 0
+    for e in used:
+        x, seen = e, set()
+        while x not in located and x in parent and x not in seen:  # a talk is where its conference is
+            seen.add(x)
+            x = parent[x]
+        if x in located:
+            add(e, SCHEMA.location, located[x] if isinstance(located[x], URIRef) else Literal(str(located[x])))
+            inherited += x != e
+    if inherited:
+        report.append(Irregularity(name, "places", f"{inherited} events have no place of their own: they take the "
+                                   "place of the event they are part of"))
 
     # the people who appear (authors, role holders), their organisations
     present = everyone | {a for d in papers.values() for a in d["authors"]}

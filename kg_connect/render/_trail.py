@@ -96,8 +96,8 @@ def trail_doc(trail: Any, *, live: bool = False) -> dict[str, Any]:
                                 "carriers": [], "reasons": [], "step": events[h.target.event]["step"]}
         edge["explicit"] = edge["explicit"] or h.explicit
         edge["carriers"] += [n for n in names if n not in edge["carriers"]]
-        reason = ("recorded (kgc:previousMention)" if h.explicit else "inferred") + \
-            (f": {visible(h.reason)}" if h.reason else "")
+        reason = (visible(h.reason) if h.reason else "recorded") if h.explicit else \
+            "inferred" + (f": {visible(h.reason)}" if h.reason else "")
         if reason not in edge["reasons"]:
             edge["reasons"].append(reason)
     for edge in hops.values():

@@ -204,9 +204,13 @@ class ShapeView:
                             "size": str(30 if n in hubs else 20 if n in brokers else 10 + min(10, u.degree(n))),
                             "label": g.nodes[n].get("label", n) + (f" ({role})" if role else "")}
         kept = set(keep)
-        for a, c in u.edges:
-            if a in kept and c in kept:
-                b.link(b.node(_node(a)), b.node(_node(c)), LINKED)
+        drawn: set[tuple[Any, Any]] = set()
+        for a, c, data in g.edges(data=True):  # in the projection's direction; a peer tie once
+            if a in kept and c in kept and a != c and (c, a) not in drawn:
+                drawn.add((a, c))
+                ka, kc = b.node(_node(a)), b.node(_node(c))
+                b.link(ka, kc, LINKED)
+                b.edge_labels[(ka, kc)] = str(data.get("link", ""))
         b.fetch_properties([t for t in b.terms.values() if isinstance(t, URIRef)])
         net = b.network(list(b.terms)[:max_nodes])
         self.network = net
