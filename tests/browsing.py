@@ -134,3 +134,25 @@ def save(page) -> None:
 def screenshot_path(lab_or_dir, name: str) -> Path:
     where = lab_or_dir["root"] if isinstance(lab_or_dir, dict) else lab_or_dir
     return Path(os.environ.get("KGC_SCREENSHOTS", where)) / name
+
+
+def block_outside(page, allowed: str, fetched: list[str]) -> None:
+    """Refuse (and record) every request that does not go to ``allowed``."""
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(allowed)
+               else (fetched.append(route.request.url), route.abort()))
+
+
+def painted(frame) -> int:
+    """How many pixels of the graph's canvas are painted (a blank canvas has none).
+
+    Chromium does not paint an iframe out of sight, so the frame is scrolled into view first."""
+    if frame.parent_frame is not None:
+        frame.frame_element().scroll_into_view_if_needed()
+        frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return frame.evaluate("""() => {
+      const c = document.querySelector('.kgc-canvas canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    }""")

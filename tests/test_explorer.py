@@ -15,7 +15,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browsing import in_kernel, kernel_notebook, need_browser, open_notebook, run_all, save, screenshot_path
+from browsing import (
+    block_outside,
+    in_kernel,
+    kernel_notebook,
+    need_browser,
+    open_notebook,
+    painted,
+    run_all,
+    save,
+    screenshot_path,
+)
 
 from conftest import DATA, EXAMPLES, SWDF
 
@@ -67,22 +77,6 @@ def drawn(frame) -> int:
     return int(frame.locator(".kgc-status").get_attribute("data-drawn"))
 
 
-def painted(frame) -> int:
-    """How many pixels of the graph's canvas are painted (a blank canvas has none).
-
-    Chromium does not paint an iframe out of sight, so the frame is scrolled into view first."""
-    if frame.parent_frame is not None:
-        frame.frame_element().scroll_into_view_if_needed()
-        frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return frame.evaluate("""() => {
-      const c = document.querySelector('.kgc-canvas canvas');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    }""")
-
-
 def node_at(frame, node_id: str) -> dict:
     """Where node ``node_id`` is drawn, relative to the canvas element (after bringing it into view)."""
     where = "id => kgcNetwork.getPositions([id])[id]"
@@ -115,12 +109,6 @@ def wait_drawn(frame, check, timeout: float = 30) -> int:
             return n
         time.sleep(0.2)
     raise AssertionError(f"the view still draws {drawn(frame)} nodes")
-
-
-def block_outside(page, allowed: str, fetched: list[str]) -> None:
-    """Refuse (and record) every request that does not go to ``allowed``."""
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(allowed)
-               else (fetched.append(route.request.url), route.abort()))
 
 
 def canaries(page) -> list:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browsing import in_kernel, open_notebook, run_all, save, screenshot_path
+from browsing import block_outside, in_kernel, open_notebook, painted, run_all, save, screenshot_path
 
 from conftest import EXAMPLES
 
@@ -25,11 +25,6 @@ pytestmark = pytest.mark.browser
 KGC = [sys.executable, "-m", "kg_connect"]
 VISIBLE = "() => window.kgcTrail.nodes.get({ filter: (n) => !n.hidden && !n.lane }).length"
 ARROWS = "() => window.kgcTrail.edges.get({ filter: (e) => !e.hidden }).length"
-
-
-def block_outside(page, allowed: str, fetched: list[str]) -> None:
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(allowed)
-               else (fetched.append(route.request.url), route.abort()))
 
 
 def trail_frame(page, timeout: float = 120):
@@ -49,17 +44,6 @@ def trail_frame(page, timeout: float = 120):
                 pass
         time.sleep(0.3)
     raise AssertionError(f"the trail view did not draw in {timeout:g} s")
-
-
-def painted(frame) -> int:
-    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return frame.evaluate("""() => {
-      const c = document.querySelector('.kgc-canvas canvas');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    }""")
 
 
 def slide(frame, value: int) -> None:
