@@ -72,12 +72,38 @@ class KnowledgeGraph:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph",
-                 prefixes: dict[str, str] | None = None) -> None:
-        self._store = make_backend(backend, path)
+                 prefixes: dict[str, str] | None = None, endpoint: str | None = None) -> None:
+        if endpoint is not None:
+            from kg_connect._backends._endpoint import EndpointBackend
+
+            self._store: Backend = EndpointBackend(endpoint)
+        else:
+            self._store = make_backend(backend, path)
         self._serial = next(_SERIALS)  # creation order: the notebook picks the newest graph
         self._closed = False
         self._size: int | None = None
         self._namespaces: dict[str, str] = dict(PREFIXES if prefixes is None else prefixes)
+
+    @classmethod
+    def connect(cls, query_url: str, *, update_url: str | None = None, auth: Any = None, token: str | None = None,
+                token_env: str | None = None, headers: dict[str, str] | None = None, timeout: float = 30,
+                read_only: bool = True, prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
+        """A graph on a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, QLever, Neptune,
+        Oxigraph server, ...): queries, results, labels and the analysis run there.
+
+        ``auth``: ``(user, password)`` (HTTP basic) or an httpx auth such as
+        ``httpx.DigestAuth(user, password)``; ``token`` (or ``token_env``, the name of an
+        environment variable holding it): a bearer token. Credentials never appear in reprs,
+        errors or outputs. Read-only unless ``read_only=False``: then ``update()``, ``load()``
+        and ``add()`` write through SPARQL Update at ``update_url`` (default: ``query_url``).
+        ``timeout``: seconds for each request. Failures raise :class:`~kg_connect.EndpointError`.
+        """
+        from kg_connect._backends._endpoint import EndpointBackend
+
+        graph = cls(prefixes=prefixes)
+        graph._store = EndpointBackend(query_url, update_url=update_url, auth=auth, token=token, token_env=token_env,
+                                       headers=headers, timeout=timeout, read_only=read_only)
+        return graph
 
     @property
     def _backend(self) -> Backend:
@@ -111,6 +137,8 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         if self._closed:
             return f"<KnowledgeGraph {self._store.describe()}: closed>"
+        if self._store.name == "endpoint":  # counting a remote store may take long: not for a repr
+            return f"<KnowledgeGraph {self._backend.describe()}>"
         graphs = len(self._backend.graph_names())
         if not graphs:
             return f"<KnowledgeGraph {self._backend.describe()}: {len(self):,} triples>"

@@ -1,0 +1,298 @@
+"""A remote SPARQL 1.1 endpoint behind the backend interface (the SPARQL 1.1 Protocol over
+HTTP, with httpx).
+
+Queries go as GET when short, as a form POST when long, asking for SPARQL JSON results
+(XML and TSV accepted) or N-Triples (Turtle, RDF/XML accepted); answers are parsed by
+pyoxigraph's parsers, as the embedded store's are. Reads are retried a few times with
+backoff on 502/503/504 and broken connections; writes never. Every failure is an
+:class:`~kg_connect.EndpointError` naming the endpoint without its credentials, the HTTP
+status and the server's own message (trimmed). Credentials never appear in reprs or errors,
+and httpx drops them on a redirect to another host.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import time
+import urllib.parse
+from typing import IO, Any, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from kg_connect._backends._base import Quad, RawResult, Stop
+from kg_connect._backends._oxigraph import _quad_to_rdflib, parse_with_oxigraph
+from kg_connect._loading import Source
+from kg_connect._terms import to_oxigraph, to_rdflib
+from kg_connect.errors import EndpointError, QueryTimeout
+
+__all__ = ["EndpointBackend", "safe_url"]
+
+_SELECT_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+                  "text/tab-separated-values;q=0.8")
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.5"
+_RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+            "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
+            "text/xml": ox.QueryResultsFormat.XML, "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+            "text/csv": None}
+_GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+           "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+           "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+           "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
+_GET_LIMIT = 2000  # longer queries go as a POST (servers and proxies cut long URLs)
+_RETRY_STATUS = (502, 503, 504)
+_MESSAGE_CHARS = 300
+
+
+def safe_url(url: str) -> str:
+    """``url`` without user and password (``https://user:pw@h/sparql`` -> ``https://h/sparql``)
+    and without its query string, for reprs and messages."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _server_message(response: Any) -> str:
+    """The server's own words, trimmed, markup dropped, on one line."""
+    try:
+        text = response.text
+    except Exception:  # noqa: BLE001 - undecodable body
+        return ""
+    if "<" in text and ">" in text:
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+        text = re.sub(r"<(script|style|head)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+        text = (title.group(1) + " " if title else "") + re.sub(r"<[^>]+>", " ", text)
+        text = html.unescape(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:_MESSAGE_CHARS] + ("…" if len(text) > _MESSAGE_CHARS else "")
+
+
+class EndpointBackend:
+    """A SPARQL endpoint: ``query_url`` (and ``update_url`` for writes, if it differs)."""
+
+    name = "endpoint"
+    isolation = ""  # nothing to fork: a timeout is the HTTP client's
+    union = False  # what the default graph is, is the server's choice
+
+    def __init__(self, query_url: str, *, update_url: str | None = None, auth: Any = None,
+                 token: str | None = None, token_env: str | None = None, headers: dict[str, str] | None = None,
+                 timeout: float = 30, read_only: bool = True, retries: int = 3) -> None:
+        import httpx
+
+        parts = urllib.parse.urlsplit(query_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise EndpointError(f"not an http(s) endpoint URL: {safe_url(query_url)!r}")
+        if parts.username or parts.password:  # credentials in the URL move to auth=
+            auth = auth or (urllib.parse.unquote(parts.username or ""), urllib.parse.unquote(parts.password or ""))
+            query_url = urllib.parse.urlunsplit((parts.scheme, parts.hostname + (f":{parts.port}" if parts.port
+                                                                                     else ""), parts.path,
+                                                 parts.query, ""))
+        if token_env:
+            token = os.environ.get(token_env) or None
+            if token is None:
+                raise EndpointError(f"the environment variable {token_env} (the endpoint's token) is not set")
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.read_only = read_only
+        self.timeout = float(timeout)
+        self.retries = max(0, int(retries))
+        heads = {"User-Agent": "kg_connect"}
+        heads.update(headers or {})
+        if token:
+            heads["Authorization"] = f"Bearer {token}"
+        self._secret_headers = {k for k in heads if k.lower() in ("authorization", "cookie", "x-api-key")}
+        if isinstance(auth, tuple):
+            auth = httpx.BasicAuth(*auth)
+        self.client = httpx.Client(auth=auth, headers=heads, follow_redirects=True, timeout=self.timeout)
+
+    def describe(self) -> str:
+        return f"endpoint {safe_url(self.query_url)}" + ("" if self.read_only else " (writable)")
+
+    def __repr__(self) -> str:
+        return f"<EndpointBackend {safe_url(self.query_url)}>"
+
+    # ---------------------------------------------------------------- HTTP
+    def _send(self, url: str, *, data: dict[str, str] | None = None, params: dict[str, str] | None = None,
+              accept: str, read: bool, timeout: float | None = None, content: bytes | None = None,
+              content_type: str | None = None, method: str | None = None) -> Any:
+        import httpx
+
+        where = safe_url(url)
+        attempts = (self.retries if read else 0) + 1
+        wait = 0.5
+        limit = self.timeout if timeout is None else min(self.timeout, timeout)
+        for attempt in range(attempts):
+            try:
+                heads = {"Accept": accept}
+                if content_type:
+                    heads["Content-Type"] = content_type
+                verb = method or ("POST" if data is not None or content is not None else "GET")
+                response = self.client.request(verb, url, data=data, params=params, content=content,
+                                               headers=heads, timeout=limit)
+            except httpx.TimeoutException:
+                raise QueryTimeout(f"{where}: no answer within {limit:g} s (timeout)") from None
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                # a reset connection is worth another try; a refused one or an unknown host is not
+                if attempt + 1 < attempts and not isinstance(exc, httpx.ConnectError):
+                    time.sleep(wait)
+                    wait *= 2
+                    continue
+                raise EndpointError(f"{where}: {_connection_problem(exc)}") from None
+            except httpx.HTTPError as exc:
+                raise EndpointError(f"{where}: {type(exc).__name__}: {exc}") from None
+            if response.status_code in _RETRY_STATUS and attempt + 1 < attempts:
+                time.sleep(wait)
+                wait *= 2
+                continue
+            if response.status_code >= 400:
+                message = _server_message(response)
+                raise EndpointError(f"{where}: HTTP {response.status_code} {response.reason_phrase}"
+                                    + (f": {message}" if message else ""))
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ask(self, text: str, accept: str, timeout: float | None = None) -> Any:
+        if len(urllib.parse.quote(text)) <= _GET_LIMIT:
+            return self._send(self.query_url, params={"query": text}, accept=accept, read=True, timeout=timeout)
+        return self._send(self.query_url, data={"query": text}, accept=accept, read=True, timeout=timeout)
+
+    # ---------------------------------------------------------------- queries
+    def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+              deadline: Stop | None = None) -> RawResult:
+        full = _with_prologue(text, prefixes, base_iri)
+        timeout = None
+        if deadline is not None and deadline.deadline is not None:
+            timeout = max(0.1, deadline.deadline - time.monotonic())
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout)
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        where = safe_url(self.query_url)
+        body = response.content
+        if kind == "text/html" or (not kind and body.lstrip()[:1] == b"<" and b"<html" in body[:500].lower()):
+            raise EndpointError(f"{where}: answered with a web page, not SPARQL results: "
+                                f"{_server_message(response) or '(empty)'}")
+        if graph_form:
+            fmt = _GRAPHS.get(kind)
+            if fmt is None:
+                raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not RDF, for a {form}")
+            try:
+                triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)]
+            except SyntaxError as exc:
+                raise EndpointError(f"{where}: the {kind} answer is malformed: {exc}") from None
+            return RawResult(form, triples=triples, convert=to_rdflib)
+        results_fmt = _RESULTS.get(kind, None)
+        if results_fmt is None:
+            raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not SPARQL results")
+        try:
+            parsed = ox.parse_query_results(body, format=results_fmt)
+            if isinstance(parsed, ox.QueryBoolean):
+                return RawResult("ASK", boolean=bool(parsed))
+            names = [v.value for v in parsed.variables]
+            rows = [tuple(s[v] for v in names) for s in parsed]
+        except SyntaxError as exc:
+            raise EndpointError(f"{where}: the {kind} results are malformed or cut short: {exc}") from None
+        return RawResult("SELECT", vars=names, rows=rows, convert=to_rdflib)
+
+    def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
+                     out: IO[bytes]) -> None:  # pragma: no cover - isolation is "": never called
+        raise NotImplementedError
+
+    def snapshot(self) -> str:  # pragma: no cover - isolation is ""
+        raise ValueError("an endpoint has no snapshots")
+
+    def parse(self, text: str, *, kind: str, prefixes: dict[str, str], base_iri: str | None) -> None:
+        parse_with_oxigraph(text, kind=kind, prefixes=prefixes, base_iri=base_iri)
+
+    # ---------------------------------------------------------------- writes
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise EndpointError(f"{safe_url(self.query_url)} is read-only here: {what} needs "
+                                "KnowledgeGraph.connect(..., read_only=False) (and update_url= if updates go "
+                                "elsewhere)")
+
+    def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
+        self._writable("an update")
+        self._send(self.update_url, data={"update": _with_prologue(text, prefixes, base_iri)},
+                   accept="*/*", read=False)
+
+    def load(self, source: Source) -> None:
+        self._writable("loading")
+        try:
+            with source.parser_input() as kwargs:
+                quads = [_quad_to_rdflib(q) for q in ox.parse(**kwargs)]
+        except SyntaxError as exc:
+            from kg_connect._loading import as_load_error
+
+            raise as_load_error(exc, source) from None
+        if source.graph:
+            from rdflib import URIRef
+
+            quads = [(s, p, o, URIRef(source.graph) if g is None else g) for s, p, o, g in quads]
+        self.add(quads)
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        self._writable("adding triples")
+        quads = list(quads)
+        if not quads:
+            return
+        # one INSERT DATA: the server applies all of it or none
+        by_graph: dict[Any, list[str]] = {}
+        for s, p, o, g in quads:
+            by_graph.setdefault(g, []).append(" ".join(str(to_oxigraph(t)) for t in (s, p, o)) + " .")
+        parts = []
+        for g, lines in by_graph.items():
+            body = "\n".join(lines)
+            parts.append(body if g is None else f"GRAPH {to_oxigraph(g)} {{\n{body}\n}}")
+        self._send(self.update_url, data={"update": "INSERT DATA {\n" + "\n".join(parts) + "\n}"},
+                   accept="*/*", read=False)
+
+    # ---------------------------------------------------------------- the whole store
+    def _select(self, text: str) -> list[tuple[Any, ...]]:
+        return self.query(text, prefixes={}, base_iri=None, form="SELECT").rows
+
+    def quads(self) -> Iterator[Quad]:
+        for s, p, o, g in self._select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"):
+            yield to_rdflib(s), to_rdflib(p), to_rdflib(o), to_rdflib(g) if g is not None else None
+
+    def count(self) -> int:
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+
+    def graph_names(self) -> list[Any]:
+        return sorted((to_rdflib(r[0]) for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")),
+                      key=str)
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                         ox.DefaultGraph() if g is None else to_oxigraph(g)) for s, p, o, g in self.quads()]
+        if fmt.supports_datasets:
+            ox.serialize(quads, out, format=fmt, prefixes=prefixes)
+        else:
+            ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], out, format=fmt,
+                         prefixes=prefixes)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _with_prologue(text: str, prefixes: dict[str, str], base_iri: str | None) -> str:
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+    if base_iri:
+        head = f"BASE <{base_iri}>\n" + head
+    return head + text
+
+
+def _connection_problem(exc: Exception) -> str:
+    text = str(exc)
+    low = text.lower()
+    if "name or service not known" in low or "nodename nor servname" in low or "name resolution" in low:
+        return f"cannot find the host (DNS): {text}"
+    if "certificate" in low or "ssl" in low or "tls" in low:
+        return f"TLS failed: {text}"
+    if "refused" in low:
+        return "connection refused (is the server running, and on this port?)"
+    return f"the connection failed: {text or type(exc).__name__}"
+
