@@ -359,6 +359,9 @@ def _read_mentions(graph: KnowledgeGraph, ideas: list[Any] | None, narrower: boo
         for value, bag in ((carrier, mention.carriers), (evidence, mention.evidence), (prev, mention.previous)):
             if value is not None and value not in bag:
                 bag.append(value)
+    for mention in out.values():  # in IRI order: the same trail whichever order a store gives rows in
+        for bag in (mention.carriers, mention.evidence, mention.previous):
+            bag.sort(key=str)
     return out
 
 
