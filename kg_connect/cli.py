@@ -79,6 +79,11 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
                        else False, help="permit URLs as FILEs, SERVICE in queries and LOAD in updates")
     group.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=default,
                        help="stop a query after this many seconds")
+    group.add_argument("--endpoint", metavar="URL", default=default,
+                       help="ask a SPARQL endpoint instead of loading FILEs (read-only; credentials from "
+                            "--token-env or the URL)")
+    group.add_argument("--token-env", metavar="VAR", default=default,
+                       help="with --endpoint: the environment variable holding a bearer token")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -213,6 +218,13 @@ def _positive(text: str) -> int:
 
 # ------------------------------------------------------------------ loading
 def _graph(args: argparse.Namespace, need_data: bool = True) -> KnowledgeGraph:
+    if getattr(args, "endpoint", None):
+        if args.files or args.store:
+            raise KgConnectError("--endpoint asks a server: give no FILEs or --store with it")
+        kg = KnowledgeGraph.connect(args.endpoint, token_env=getattr(args, "token_env", None),
+                                    timeout=args.timeout or 60)
+        args.opened.append(kg)
+        return kg
     if args.store and args.backend == "rdflib":
         raise KgConnectError("--store is an on-disk Oxigraph store; drop --backend rdflib")
     if need_data and not args.files and not args.store:
@@ -514,8 +526,8 @@ def _cmd_trace(args: argparse.Namespace) -> int:
         if m.iri in first:
             line += "  (first)"
         elif hop is not None:
-            how = "recorded" if hop.explicit else "inferred"
-            line += f"\n{'':<18}<- {_visible(name(hop.source.event, ''))} ({how}: {_visible(hop.reason)})"
+            how = _visible(hop.reason) if hop.explicit else f"inferred: {_visible(hop.reason)}"
+            line += f"\n{'':<18}<- {_visible(name(hop.source.event, ''))} ({how})"
         if len(trail.labels.get(m.idea, "")) and m.idea != trail.idea:
             line += f"  idea: {_visible(name(m.idea, ''))}"
         lines.append(line)

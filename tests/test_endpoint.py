@@ -181,3 +181,22 @@ def test_values_come_back_as_the_embedded_store_gives_them(remote, local):
     q = "SELECT ?t WHERE { ?m prov:atTime ?t } ORDER BY ?t LIMIT 1"
     a, b = remote.query(q).rows[0][0], local.query(q).rows[0][0]
     assert isinstance(a, Literal) and a == b and a.datatype == b.datatype
+
+
+def test_the_command_line_asks_an_endpoint(served):
+    import subprocess
+    import sys
+
+    kgc = [sys.executable, "-m", "kg_connect"]
+    out = subprocess.run(kgc + ["query", "--endpoint", served.url(), "-q",
+                                "SELECT ?n WHERE { ?p foaf:name ?n } ORDER BY ?n LIMIT 2"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "Allison Fine" in out.stdout, out.stderr
+    trail = subprocess.run(kgc + ["trace", "social app store", "--endpoint", served.url()], capture_output=True,
+                           text=True, timeout=120)
+    assert trail.returncode == 0 and "(recorded as the previous mention" in trail.stdout
+    bad = subprocess.run(kgc + ["query", "--endpoint", served.url("/500"), "-q", "ASK {}"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode != 0 and "HTTP 500" in bad.stderr and "Traceback" not in bad.stderr
+    both = subprocess.run(kgc + ["info", "--endpoint", served.url(), str(STORY)], capture_output=True, text=True)
+    assert both.returncode != 0 and "give no FILEs" in both.stderr
