@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 APT := $(if $(ROOT),,sudo )apt-get
 
-.PHONY: demo test venv system-deps browser-deps lint bench clean
+.PHONY: demo test venv system-deps browser-deps server-deps lint bench clean
 
 system-deps:
 	@if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
@@ -22,6 +22,12 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing chromium with apt-get"; \
 	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium; fi
+
+# Debian's Virtuoso for the endpoint tests (each test run starts its own from a copy of its ini)
+server-deps:
+	@if ! command -v virtuoso-t >/dev/null; then \
+	  echo "installing virtuoso-opensource with apt-get"; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq virtuoso-opensource; fi
 
 $(PY): | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +48,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check kg_connect tests benchmarks tools
 	$(VENV)/bin/mypy kg_connect --ignore-missing-imports
 
-test: lint browser-deps
+test: lint browser-deps server-deps
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -87,7 +87,8 @@ class KnowledgeGraph:
     @classmethod
     def connect(cls, query_url: str, *, update_url: str | None = None, auth: Any = None, token: str | None = None,
                 token_env: str | None = None, headers: dict[str, str] | None = None, timeout: float = 30,
-                read_only: bool = True, prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
+                read_only: bool = True, default_graph: str | None = None,
+                prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
         """A graph on a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, QLever, Neptune,
         Oxigraph server, ...): queries, results, labels and the analysis run there.
 
@@ -96,13 +97,16 @@ class KnowledgeGraph:
         environment variable holding it): a bearer token. Credentials never appear in reprs,
         errors or outputs. Read-only unless ``read_only=False``: then ``update()``, ``load()``
         and ``add()`` write through SPARQL Update at ``update_url`` (default: ``query_url``).
-        ``timeout``: seconds for each request. Failures raise :class:`~kg_connect.EndpointError`.
+        ``timeout``: seconds for each request. ``default_graph``: the graph queries see as
+        their default (``default-graph-uri``; Virtuoso's default is every graph, its own
+        system graphs included). Failures raise :class:`~kg_connect.EndpointError`.
         """
         from kg_connect._backends._endpoint import EndpointBackend
 
         graph = cls(prefixes=prefixes)
         graph._store = EndpointBackend(query_url, update_url=update_url, auth=auth, token=token, token_env=token_env,
-                                       headers=headers, timeout=timeout, read_only=read_only)
+                                       headers=headers, timeout=timeout, read_only=read_only,
+                                       default_graph=default_graph)
         return graph
 
     @property
