@@ -350,14 +350,16 @@ class KnowledgeGraph:
         return scan
 
     def query(self, sparql: str, *, allow_network: bool = False, timeout: float | None = None,
-              base_iri: str | None = None, union: bool = False, **params: Any) -> Results:
+              base_iri: str | None = None, union: bool = False, max_rows: int | None = None,
+              **params: Any) -> Results:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
         Patterns match the default graph; data loaded into named graphs (``load(...,
         graph=)``, TriG, N-Quads) is reached with ``GRAPH ?g { ... }`` (standard SPARQL
         dataset semantics); with ``union=True`` they match the union of all graphs (a triple
         in several graphs then matches once per graph). The prefixes in :attr:`namespaces`
-        are predeclared.
+        are predeclared. ``max_rows``: keep at most this many rows of a SELECT (an endpoint's
+        answer is read only that far); ``results.truncated`` says whether there were more.
 
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
         ``year=2011``), never formatted from strings: each value is checked and escaped as an
@@ -378,6 +380,9 @@ class KnowledgeGraph:
         bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
             else Bound(sparql)
         self._backend.union = bool(union)
+        remote = self._store.name == "endpoint"
+        if remote:
+            self._backend.max_rows = max_rows  # type: ignore[attr-defined]
         try:
             raw = run_query(self._backend, bound.text, prefixes=self._prefixes_for(scan), base_iri=base_iri,
                             form=scan.form, timeout=timeout)
@@ -385,8 +390,15 @@ class KnowledgeGraph:
             raise _in_callers_text(exc, bound, sparql) from None
         finally:
             self._backend.union = False
-        return Results(raw.form, vars=raw.vars, rows=raw.rows, boolean=raw.boolean,
-                       triples=raw.triples, namespaces=self._namespaces, convert=raw.convert, source=self)
+            if remote:
+                self._backend.max_rows = None  # type: ignore[attr-defined]
+        rows, truncated = raw.rows, raw.truncated
+        if max_rows is not None and len(rows) > max_rows:
+            rows, truncated = rows[:max_rows], True
+        results = Results(raw.form, vars=raw.vars, rows=rows, boolean=raw.boolean,
+                          triples=raw.triples, namespaces=self._namespaces, convert=raw.convert, source=self)
+        results.truncated = truncated
+        return results
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.

@@ -236,6 +236,8 @@ class Results:
         self._namespaces = namespaces or {}
         self._convert = convert
         self._source = source  # the KnowledgeGraph asked, for labels in the notebook display
+        #: the query asked for at most max_rows, and there were more: these rows are the first ones
+        self.truncated = False
 
     @cached_property
     def rows(self) -> Rows:

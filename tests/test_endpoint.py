@@ -200,3 +200,18 @@ def test_the_command_line_asks_an_endpoint(served):
     assert bad.returncode != 0 and "HTTP 500" in bad.stderr and "Traceback" not in bad.stderr
     both = subprocess.run(kgc + ["info", "--endpoint", served.url(), str(STORY)], capture_output=True, text=True)
     assert both.returncode != 0 and "give no FILEs" in both.stderr
+
+
+def test_a_result_cap_reads_no_further(served, local):
+    big = Endpoint(served.store)
+    try:
+        remote = KnowledgeGraph.connect(big.url())
+        q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+        capped = remote.query(q, max_rows=100)
+        assert len(capped) == 100 and capped.truncated
+        whole = remote.query(q)
+        assert len(whole) == len(local) and not whole.truncated
+        here = local.query(q, max_rows=100)  # the same on the embedded store
+        assert len(here) == 100 and here.truncated and not local.query(q, max_rows=10**6).truncated
+    finally:
+        big.stop()

@@ -35,6 +35,8 @@ class RawResult:
     triples: list[Any] = field(default_factory=list)  # (s, p, o) tuples or pyoxigraph Triples
     #: turns the terms in rows/triples into rdflib terms (done lazily, when read)
     convert: Callable[[Any], Any] = field(default=lambda term: term)
+    #: the answer had more rows than were asked for (``max_rows``): these are the first ones
+    truncated: bool = False
 
 
 class Stop:

@@ -17,7 +17,7 @@ import os
 import re
 import time
 import urllib.parse
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, cast
 
 import pyoxigraph as ox
 
@@ -76,6 +76,7 @@ class EndpointBackend:
     name = "endpoint"
     isolation = ""  # nothing to fork: a timeout is the HTTP client's
     union = False  # what the default graph is, is the server's choice
+    max_rows: int | None = None  # set by KnowledgeGraph.query(max_rows=) for one query
 
     def __init__(self, query_url: str, *, update_url: str | None = None, auth: Any = None,
                  token: str | None = None, token_env: str | None = None, headers: dict[str, str] | None = None,
@@ -119,7 +120,8 @@ class EndpointBackend:
     # ---------------------------------------------------------------- HTTP
     def _send(self, url: str, *, data: dict[str, str] | None = None, params: dict[str, str] | None = None,
               accept: str, read: bool, timeout: float | None = None, content: bytes | None = None,
-              content_type: str | None = None, method: str | None = None) -> Any:
+              content_type: str | None = None, method: str | None = None, stream: bool = False) -> Any:
+        """The response (still open when ``stream``: the caller reads and closes it)."""
         import httpx
 
         where = safe_url(url)
@@ -132,8 +134,9 @@ class EndpointBackend:
                 if content_type:
                     heads["Content-Type"] = content_type
                 verb = method or ("POST" if data is not None or content is not None else "GET")
-                response = self.client.request(verb, url, data=data, params=params, content=content,
-                                               headers=heads, timeout=limit)
+                request = self.client.build_request(verb, url, data=data, params=params, content=content,
+                                                    headers=heads, timeout=limit)
+                response = self.client.send(request, stream=stream)
             except httpx.TimeoutException:
                 raise QueryTimeout(f"{where}: no answer within {limit:g} s (timeout)") from None
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
@@ -146,23 +149,29 @@ class EndpointBackend:
             except httpx.HTTPError as exc:
                 raise EndpointError(f"{where}: {type(exc).__name__}: {exc}") from None
             if response.status_code in _RETRY_STATUS and attempt + 1 < attempts:
+                response.close()
                 time.sleep(wait)
                 wait *= 2
                 continue
             if response.status_code >= 400:
+                try:
+                    response.read()
+                except httpx.HTTPError:
+                    pass
+                response.close()
                 message = _server_message(response)
                 raise EndpointError(f"{where}: HTTP {response.status_code} {response.reason_phrase}"
                                     + (f": {message}" if message else ""))
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _ask(self, text: str, accept: str, timeout: float | None = None) -> Any:
+    def _ask(self, text: str, accept: str, timeout: float | None = None, stream: bool = False) -> Any:
         fields = {"query": text}
         if self.default_graph:
             fields["default-graph-uri"] = self.default_graph
         if len(urllib.parse.urlencode(fields)) <= _GET_LIMIT:
-            return self._send(self.query_url, params=fields, accept=accept, read=True, timeout=timeout)
-        return self._send(self.query_url, data=fields, accept=accept, read=True, timeout=timeout)
+            return self._send(self.query_url, params=fields, accept=accept, read=True, timeout=timeout, stream=stream)
+        return self._send(self.query_url, data=fields, accept=accept, read=True, timeout=timeout, stream=stream)
 
     # ---------------------------------------------------------------- queries
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
@@ -172,39 +181,56 @@ class EndpointBackend:
         if deadline is not None and deadline.deadline is not None:
             timeout = max(0.1, deadline.deadline - time.monotonic())
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout)
+        response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout, stream=True)
+        try:
+            return self._read(response, form, graph_form)
+        finally:
+            response.close()
+
+    def _read(self, response: Any, form: str, graph_form: bool) -> RawResult:
+        import httpx
+
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         where = safe_url(self.query_url)
-        body = response.content
-        if kind == "text/html" or (not kind and body.lstrip()[:1] == b"<" and b"<html" in body[:500].lower()):
-            raise EndpointError(f"{where}: answered with a web page, not SPARQL results: "
-                                f"{_server_message(response) or '(empty)'}")
-        if graph_form:
-            fmt = _GRAPHS.get(kind)
-            if fmt is None:
-                raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not RDF, for a {form}")
-            try:
-                triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=fmt)]
-            except SyntaxError as exc:
-                raise EndpointError(f"{where}: the {kind} answer is malformed: {exc}") from None
-            return RawResult(form, triples=triples, convert=to_rdflib)
-        results_fmt = _RESULTS.get(kind, None)
-        if results_fmt is None:
-            raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not SPARQL results")
+        if kind == "text/html" or not kind:
+            response.read()
+            body = response.content
+            if kind == "text/html" or (body.lstrip()[:1] == b"<" and b"<html" in body[:500].lower()):
+                raise EndpointError(f"{where}: answered with a web page, not SPARQL results: "
+                                    f"{_server_message(response) or '(empty)'}")
         try:
+            if graph_form:
+                fmt = _GRAPHS.get(kind)
+                if fmt is None:
+                    raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not RDF, for a {form}")
+                try:
+                    triples = [ox.Triple(q.subject, q.predicate, q.object)
+                               for q in ox.parse(cast(IO[bytes], _Stream(response)), format=fmt)]
+                except SyntaxError as exc:
+                    raise EndpointError(f"{where}: the {kind} answer is malformed: {exc}") from None
+                return RawResult(form, triples=triples, convert=to_rdflib)
+            results_fmt = _RESULTS.get(kind, None)
+            if results_fmt is None:
+                raise EndpointError(f"{where}: answered {kind or 'without a content type'}, not SPARQL results")
+            stream = _Stream(response)
             try:
-                got = _solutions(body, results_fmt)
+                try:
+                    got = _solutions(stream, results_fmt, self.max_rows)
+                except SyntaxError as exc:
+                    # Virtuoso names blank nodes "nodeID://b10006", which is no blank node label
+                    if "json" not in kind or "bnode" not in str(exc).lower():
+                        raise
+                    got = _solutions(_plain_bnodes(stream.everything()), results_fmt, self.max_rows)
             except SyntaxError as exc:
-                # Virtuoso names blank nodes "nodeID://b10006", which is no blank node label
-                if "json" not in kind or "bnode" not in str(exc).lower():
-                    raise
-                got = _solutions(_plain_bnodes(body), results_fmt)
-        except SyntaxError as exc:
-            raise EndpointError(f"{where}: the {kind} results are malformed or cut short: {exc}") from None
+                raise EndpointError(f"{where}: the {kind} results are malformed or cut short: {exc}") from None
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"{where}: the answer stopped coming (timeout after {self.timeout:g} s)") from None
+        except httpx.HTTPError as exc:
+            raise EndpointError(f"{where}: the answer was cut off: {_connection_problem(exc)}") from None
         if isinstance(got, bool):
             return RawResult("ASK", boolean=got)
-        names, rows = got
-        return RawResult("SELECT", vars=names, rows=rows, convert=to_rdflib)
+        names, rows, more = got
+        return RawResult("SELECT", vars=names, rows=rows, convert=to_rdflib, truncated=more)
 
     def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
                      out: IO[bytes]) -> None:  # pragma: no cover - isolation is "": never called
@@ -294,14 +320,47 @@ class EndpointBackend:
         self.client.close()
 
 
-def _solutions(body: bytes, fmt: Any) -> bool | tuple[list[str], list[tuple[Any, ...]]]:
-    """An ASK's answer, or the variables and rows of a SELECT (parsed to the end: pyoxigraph
-    parses lazily, so a malformed row shows only when it is read)."""
+class _Stream:
+    """The response body as a file for pyoxigraph's parsers, read as it arrives (and kept, in
+    case it has to be parsed again)."""
+
+    def __init__(self, response: Any) -> None:
+        self._chunks = response.iter_bytes()
+        self._buffer = b""
+        self._seen: list[bytes] = []
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buffer) < n:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._seen.append(chunk)
+            self._buffer += chunk
+        if n < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:n], self._buffer[n:]
+        return out
+
+    def everything(self) -> bytes:
+        self.read()
+        return b"".join(self._seen)
+
+
+def _solutions(body: Any, fmt: Any, limit: int | None = None) -> bool | tuple[list[str], list[tuple[Any, ...]], bool]:
+    """An ASK's answer, or the variables and rows of a SELECT, and whether rows were left
+    unread beyond ``limit`` (parsed as far as read: pyoxigraph parses lazily, so a malformed
+    row shows when it is read)."""
     parsed = ox.parse_query_results(body, format=fmt)
     if isinstance(parsed, ox.QueryBoolean):
         return bool(parsed)
     names = [v.value for v in parsed.variables]
-    return names, [tuple(s[v] for v in names) for s in parsed]
+    rows: list[tuple[Any, ...]] = []
+    for s in parsed:
+        if limit is not None and len(rows) >= limit:
+            return names, rows, True
+        rows.append(tuple(s[v] for v in names))
+    return names, rows, False
 
 
 def _plain_bnodes(body: bytes) -> bytes:
