@@ -88,6 +88,7 @@ def as_json(results: Results) -> Any:
 def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = None,
              display: str = "table", timeout: float | None = None,
              allow_network: bool = False, limit: int = 50, out: str | None = None,
+             max_rows: int | None = None, kg: KnowledgeGraph | None = None,
              ) -> tuple[Results, KnowledgeGraph]:
     """Check the options, find the graph, bind ``$`` variables and run the query."""
     if limit < 1:
@@ -100,9 +101,10 @@ def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = Non
         raise CellError(f"unknown display {display!r}; expected one of: {', '.join(DISPLAYS)}")
     if not text.strip():
         raise CellError("the cell has no query")
-    _, kg = find_graph(namespace, graph)
+    if kg is None:
+        _, kg = find_graph(namespace, graph)
     text, params = bind_python_values(text, namespace)
-    return kg.query(text, timeout=timeout, allow_network=allow_network, **params), kg
+    return kg.query(text, timeout=timeout, allow_network=allow_network, max_rows=max_rows, **params), kg
 
 
 def graph_options(layout: str | None, max_nodes: int | None, literals: str | None, size_by: str | None,

@@ -191,3 +191,33 @@ def test_long_validations_show_a_progress_widget(shell, monkeypatch):
     (box,) = shown
     bar, text = box.children
     assert bar.value == bar.max and bar.bar_style == "success" and "done" in text.value
+
+
+def test_endpoints_from_the_magic(shell, monkeypatch):
+    import pyoxigraph as ox
+    from endpoint_server import Endpoint
+
+    store = ox.Store()
+    store.load(path=str(STORY), format=ox.RdfFormat.TURTLE)
+    server = Endpoint(store)
+    try:
+        monkeypatch.setenv("KGC_TEST_TOKEN", "tok-in-env-only")
+        connected = shell.run_cell(f"%sparql_connect story {server.url()} --token-env KGC_TEST_TOKEN")
+        assert connected.success, connected.error_in_exec
+        assert repr(shell.user_ns["story"]) == f"<KnowledgeGraph endpoint {server.url()}>"
+        view = run(shell, "SELECT ?name WHERE { ?p foaf:name ?name } ORDER BY ?name", "-e story").result
+        assert view.payload["total"] == 19 and server.requests[-1]["headers"]["Authorization"] == \
+            "Bearer tok-in-env-only"
+        capped = run(shell, "SELECT ?s WHERE { ?s ?p ?o }", "-e story --max-rows 30").result
+        assert "showing 1–30 of at least 30 (the first 30 were fetched)" in capped.static_html()
+        shell.run_line_magic("config", f"SparqlMagic.endpoints = {{'named': {server.url()!r}}}")
+        assert run(shell, "ASK { ?s ?p ?o }", "-e named -o a").success and shell.user_ns["a"].boolean
+        assert run(shell, "ASK { ?s ?p ?o }", f"-e {server.url()} -o b").success
+        missing = run(shell, "ASK {}", "-e nowhere")
+        assert not missing.success and "no endpoint called 'nowhere'" in str(missing.error_in_exec)
+        failing = run(shell, "ASK {}", f"-e {server.url('/500')}")
+        assert not failing.success and "HTTP 500" in str(failing.error_in_exec)
+        assert all("tok-in-env-only" not in str(v) for v in shell.user_ns.get("Out", {}).values())
+    finally:
+        server.stop()
+        shell.run_line_magic("config", "SparqlMagic.endpoints = {}")

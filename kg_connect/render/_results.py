@@ -114,7 +114,8 @@ def page(
     Labels for the IRIs of the page are looked up with one query. ``index`` gives each
     row's position in the whole result (to ask for a cut cell in full).
     """
-    doc: dict[str, Any] = {"form": results.form, "total": len(results), "size": size}
+    doc: dict[str, Any] = {"form": results.form, "total": len(results), "size": size,
+                           "atLeast": bool(getattr(results, "truncated", False))}
     if results.form == "ASK":
         doc["boolean"] = bool(results.boolean)
         return doc
@@ -163,7 +164,9 @@ def status_line(doc: dict[str, Any]) -> str:
         return f"{doc['total']:,} triples"
     if doc["total"] == 0:
         return "no rows"
-    return f"showing {doc['first']:,}–{doc['last']:,} of {doc['total']:,}"
+    of = f"at least {doc['total']:,} (the first {doc['total']:,} were fetched)" if doc.get("atLeast") \
+        else f"{doc['total']:,}"
+    return f"showing {doc['first']:,}–{doc['last']:,} of {of}"
 
 
 def _cell_html(c: dict[str, Any], full: str) -> str:

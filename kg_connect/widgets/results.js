@@ -10,7 +10,9 @@ function el(tag, cls, text) {
 function status(doc) {
   if (doc.form === "CONSTRUCT" || doc.form === "DESCRIBE") return `${doc.total.toLocaleString("en")} triples`;
   if (!doc.total) return "no rows";
-  return `showing ${doc.first.toLocaleString("en")}–${doc.last.toLocaleString("en")} of ${doc.total.toLocaleString("en")}`;
+  const total = doc.total.toLocaleString("en");
+  const of = doc.atLeast ? `at least ${total} (the first ${total} were fetched)` : total;
+  return `showing ${doc.first.toLocaleString("en")}–${doc.last.toLocaleString("en")} of ${of}`;
 }
 
 function cellNode(c, askFull) {
