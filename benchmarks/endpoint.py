@@ -1,0 +1,133 @@
+"""The endpoint backend against raw httpx + json and against SPARQLWrapper, on Oxigraph server
+with the synthetic 1M-triple graph: the standard questions without parameters, a 100,000-row
+SELECT (rows per second, peak memory), and a 1M-row SELECT read with the magic's cap.
+
+Each measurement runs in a child process of its own, so peak memory (ru_maxrss) is that one
+client's. Targets (issue 9): within 1.2x of raw httpx; faster than SPARQLWrapper; a 1M-row
+result never held whole by the results view.
+
+    .venv/bin/python benchmarks/endpoint.py [--size 1M] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import ensure, parse_size  # noqa: E402
+from run import PREFIXES, QUESTIONS  # noqa: E402
+
+ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100000"
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+CONTENDERS = ("kg_connect", "httpx+json", "SPARQLWrapper")
+
+
+def child(contender: str, url: str, text: str, repeat: int, cap: int | None) -> dict[str, float]:
+    times, rows = [], 0
+    if contender == "kg_connect":
+        from kg_connect import KnowledgeGraph
+
+        kg = KnowledgeGraph.connect(url, timeout=600)
+
+        def once() -> int:
+            return len(kg.query(text, max_rows=cap).rows)
+    elif contender == "httpx+json":
+        import httpx
+
+        client = httpx.Client(timeout=600)
+
+        def once() -> int:
+            r = client.get(url, params={"query": text}, headers={"Accept": "application/sparql-results+json"})
+            return len(json.loads(r.content)["results"]["bindings"])
+    else:
+        from SPARQLWrapper import JSON, SPARQLWrapper
+
+        sw = SPARQLWrapper(url)
+        sw.setReturnFormat(JSON)
+        sw.setQuery(text)
+        sw.setTimeout(600)
+
+        def once() -> int:
+            return len(sw.queryAndConvert()["results"]["bindings"])  # type: ignore[index]
+    for _ in range(repeat):
+        t = time.perf_counter()
+        rows = once()
+        times.append(time.perf_counter() - t)
+    return {"s": statistics.median(times), "rows": rows,
+            "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(contender: str, url: str, text: str, repeat: int, cap: int | None = None) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", contender, url, json.dumps(text), str(repeat),
+                          str(cap or 0)], capture_output=True, text=True, check=True, timeout=3600)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", default="1M")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        contender, url, text, repeat, cap = args.child
+        print(json.dumps(child(contender, url, json.loads(text), int(repeat), int(cap) or None)))
+        return 0
+    cli = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if cli is None:
+        print("needs the oxigraph server: pip install oxigraph", file=sys.stderr)
+        return 2
+    data = ensure(parse_size(args.size))
+    where = Path(tempfile.mkdtemp(prefix="kgc-bench-oxigraph-"))
+    subprocess.run([cli, "load", "--location", str(where), "--file", str(data)], check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([cli, "serve-read-only", "--location", str(where), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        asks = {f"({k}) {QUESTIONS[k][0]}": QUESTIONS[k][1] for k in ("a", "c", "e")}
+        asks["100,000-row SELECT"] = PREFIXES + ROWS
+        print(f"| {args.size} triples, Oxigraph server | " + " | ".join(CONTENDERS) + " | kg / httpx | kg / SPARQLWrapper |")
+        print("|---|" + "---:|" * (len(CONTENDERS) + 2))
+        for title, text in asks.items():
+            got = {c: measure(c, url, text, args.repeat) for c in CONTENDERS}
+            cells = [f"{got[c]['s'] * 1000:,.0f} ms, {got[c]['mb']:,.0f} MB" for c in CONTENDERS]
+            if "100,000" in title:
+                cells = [f"{got[c]['rows'] / got[c]['s']:,.0f} rows/s, {got[c]['mb']:,.0f} MB" for c in CONTENDERS]
+            kg, raw, sw = (got[c]["s"] for c in CONTENDERS)
+            print(f"| {title} | " + " | ".join(cells) + f" | {kg / raw:.2f} | {kg / sw:.2f} |")
+        whole = measure("kg_connect", url, PREFIXES + ALL, 1)
+        capped = measure("kg_connect", url, PREFIXES + ALL, 1, cap=10_000)
+        print(f"\nEvery triple as a SELECT ({whole['rows']:,} rows): read whole {whole['s']:.1f} s, "
+              f"{whole['mb']:,.0f} MB peak; with the magic's cap of 10,000 rows {capped['s']:.2f} s, "
+              f"{capped['mb']:,.0f} MB peak.")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(where, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
