@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from browsing import browser, lab  # noqa: F401 (JupyterLab and Chromium fixtures, started per test module)
+from servers import oxigraph_server, virtuoso  # noqa: F401 (SPARQL servers, started per test module)
 
 from kg_connect import KnowledgeGraph
 
