@@ -55,6 +55,9 @@ def test_notebook_executes(path: Path, tmp_path: Path):
         assert text.count('<iframe class="kgc-graph"') >= 4  # each view leaves its static copy
         exported = (here / "david-wilcox.html").read_text()
         assert "default-src 'none'" in exported and "David Wilcox" in exported
+    if path.name == "05-endpoint.ipynb":
+        assert "<KnowledgeGraph endpoint http://127.0.0.1:" in text and "David Wilcox" in text
+        assert "<IdeaExplorer 'social app store'" in text and "Most like" in text
     if path.name == "04-ideas-at-iswc.ipynb":
         assert "<SwdfImport 2 files" in text and "missing attendance" in text
         assert "topics travelled from ISWC 2010 to ISWC 2011" in text

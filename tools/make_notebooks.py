@@ -307,6 +307,66 @@ print(path, path.stat().st_size // 1024, "KB")"""),
 ]
 
 
+ENDPOINT = [
+    new_markdown_cell("""# The same notebook on a SPARQL server
+
+Everything of the other notebooks works on a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki,
+GraphDB, QLever, Neptune, Oxigraph server): the `%%sparql` table, graphs, the explorer, the
+idea trails. The work runs on the server; the notebook fetches what it shows.
+
+Set `KG_CONNECT_ENDPOINT` (and `KG_CONNECT_DEFAULT_GRAPH` if your data is in one graph, as on
+Virtuoso) before starting JupyterLab to use your own server. Without it, the next cell starts
+Oxigraph server on the story, here, read-only."""),
+    new_code_cell("""import atexit, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+from pathlib import Path
+from kg_connect import KnowledgeGraph
+
+url = os.environ.get("KG_CONNECT_ENDPOINT")
+if url is None:  # no server named: Oxigraph server (pip package "oxigraph") over the story
+    cli = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    where = tempfile.mkdtemp(prefix="kgc-story-")
+    subprocess.run([cli, "load", "--location", where, "--file", "data/story.ttl"], check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([cli, "serve-read-only", "--location", where, "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(server.terminate)
+    url = f"http://127.0.0.1:{port}/query"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+
+kg = KnowledgeGraph.connect(url, default_graph=os.environ.get("KG_CONNECT_DEFAULT_GRAPH"))
+kg"""),
+    new_markdown_cell("""## Ask it
+
+The magic finds the newest graph (here, the endpoint) or takes one with `-g kg`, or an endpoint
+with `-e NAME|URL` (`%sparql_connect NAME URL` names one). At most `SparqlMagic.max_rows`
+(10,000) rows are fetched; the table says so when there were more."""),
+    new_code_cell("""%load_ext kg_connect"""),
+    new_code_cell("""%%sparql
+SELECT ?name (COUNT(?event) AS ?events) WHERE {
+  ?event schema:attendee ?person . ?person foaf:name ?name
+} GROUP BY ?name ORDER BY DESC(?events) ?name"""),
+    new_code_cell("""%%sparql --display graph
+CONSTRUCT { ?event schema:attendee ?person } WHERE { ?event schema:attendee ?person }"""),
+    new_markdown_cell("""## Explore it, trace it
+
+The explorer asks the server for each neighbourhood it draws; the trail reads one idea's
+mentions and what was around their events."""),
+    new_code_cell("""from kg_connect import explore, explore_idea, network_model
+
+explore(kg, "David Wilcox")"""),
+    new_code_cell("""view = explore_idea(kg, "social app store")
+view"""),
+    new_code_cell("""network_model(kg)"""),
+]
+
+
 def _write(cells: list, name: str) -> None:
     for i, cell in enumerate(cells):  # stable ids: regenerating changes nothing
         cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
@@ -318,6 +378,7 @@ def main() -> None:
     _write(SPARQL, "02-sparql.ipynb")
     _write(EXPLORE, "03-explore.ipynb")
     _write(ISWC, "04-ideas-at-iswc.ipynb")
+    _write(ENDPOINT, "05-endpoint.ipynb")
 
 
 if __name__ == "__main__":
