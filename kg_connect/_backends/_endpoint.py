@@ -330,17 +330,23 @@ class _Stream:
         self._seen: list[bytes] = []
 
     def read(self, n: int = -1) -> bytes:
-        while n < 0 or len(self._buffer) < n:
+        if n < 0:
+            rest = [self._buffer, *self._pull()]
+            self._buffer = b""
+            return b"".join(rest)
+        while len(self._buffer) < n:
             chunk = next(self._chunks, None)
             if chunk is None:
                 break
             self._seen.append(chunk)
-            self._buffer += chunk
-        if n < 0:
-            out, self._buffer = self._buffer, b""
-        else:
-            out, self._buffer = self._buffer[:n], self._buffer[n:]
+            self._buffer = self._buffer + chunk if self._buffer else chunk
+        out, self._buffer = self._buffer[:n], self._buffer[n:]
         return out
+
+    def _pull(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self._seen.append(chunk)
+            yield chunk
 
     def everything(self) -> bytes:
         self.read()
@@ -355,11 +361,13 @@ def _solutions(body: Any, fmt: Any, limit: int | None = None) -> bool | tuple[li
     if isinstance(parsed, ox.QueryBoolean):
         return bool(parsed)
     names = [v.value for v in parsed.variables]
+    if limit is None:
+        return names, [tuple(s) for s in parsed], False  # a solution's values come in the variables' order
     rows: list[tuple[Any, ...]] = []
     for s in parsed:
-        if limit is not None and len(rows) >= limit:
+        if len(rows) >= limit:
             return names, rows, True
-        rows.append(tuple(s[v] for v in names))
+        rows.append(tuple(s))
     return names, rows, False
 
 
