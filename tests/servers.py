@@ -28,6 +28,20 @@ def _oxigraph_cli() -> str | None:
     return str(here) if here.exists() else shutil.which("oxigraph")
 
 
+def _wait_until_up(url: str, proc: subprocess.Popen, seconds: float, log, name: str) -> None:  # type: ignore[type-arg]
+    """Until the server at ``url`` answers an ASK; fail with its log if it died or took too long."""
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > end:
+                proc.kill()
+                raise AssertionError(f"{name} did not start: {log()}") from None
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
     cli = _oxigraph_cli()
@@ -39,16 +53,7 @@ def oxigraph_server(tmp_path_factory):
     proc = subprocess.Popen([cli, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind",
                              f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    end = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > end:
-                proc.kill()
-                raise AssertionError(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}") from None
-            time.sleep(0.2)
+    _wait_until_up(f"{base}/query", proc, 30, lambda: proc.stderr.read().decode()[:500], "oxigraph serve")
     yield {"query": f"{base}/query", "update": f"{base}/update"}
     proc.terminate()
     try:
@@ -83,17 +88,8 @@ def virtuoso(tmp_path_factory):
     proc = subprocess.Popen([binary, "+configfile", str(here / "virtuoso.ini"), "+foreground"], cwd=here,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
-    end = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > end:
-                proc.kill()
-                log = (here / "virtuoso.log").read_text()[-800:] if (here / "virtuoso.log").exists() else ""
-                raise AssertionError(f"virtuoso did not start: {log}") from None
-            time.sleep(0.3)
+    _wait_until_up(f"{base}/sparql", proc, 90, lambda: (here / "virtuoso.log").read_text()[-800:]
+                   if (here / "virtuoso.log").exists() else "", "virtuoso")
     yield {"query": f"{base}/sparql", "update": f"{base}/sparql-auth", "isql": isql_port}
     isql = shutil.which("isql-vt")
     if isql:
