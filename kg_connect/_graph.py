@@ -72,11 +72,11 @@ class KnowledgeGraph:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, backend: str = "oxigraph",
-                 prefixes: dict[str, str] | None = None, endpoint: str | None = None) -> None:
-        if endpoint is not None:
+                 prefixes: dict[str, str] | None = None, endpoint: Any = None) -> None:
+        if endpoint is not None:  # a URL (read-only, no credentials), or the backend connect() made
             from kg_connect._backends._endpoint import EndpointBackend
 
-            self._store: Backend = EndpointBackend(endpoint)
+            self._store: Backend = EndpointBackend(endpoint) if isinstance(endpoint, str) else endpoint
         else:
             self._store = make_backend(backend, path)
         self._serial = next(_SERIALS)  # creation order: the notebook picks the newest graph
@@ -103,11 +103,9 @@ class KnowledgeGraph:
         """
         from kg_connect._backends._endpoint import EndpointBackend
 
-        graph = cls(prefixes=prefixes)
-        graph._store = EndpointBackend(query_url, update_url=update_url, auth=auth, token=token, token_env=token_env,
-                                       headers=headers, timeout=timeout, read_only=read_only,
-                                       default_graph=default_graph)
-        return graph
+        return cls(prefixes=prefixes, endpoint=EndpointBackend(
+            query_url, update_url=update_url, auth=auth, token=token, token_env=token_env, headers=headers,
+            timeout=timeout, read_only=read_only, default_graph=default_graph))
 
     @property
     def _backend(self) -> Backend:

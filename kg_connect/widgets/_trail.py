@@ -24,7 +24,6 @@ from rdflib import URIRef
 
 from kg_connect._graph import KnowledgeGraph
 from kg_connect.analysis import find_idea, network_model, projection, trace
-from kg_connect.analysis._trails import _MENTIONS
 from kg_connect.render._document import graph_document, iframe, vis_library
 from kg_connect.render._trail import PALETTE, trail_page
 from kg_connect.widgets._static import StaticCopy, new_static_id
@@ -60,10 +59,10 @@ class TrailView(anywidget.AnyWidget):
 
 def idea_choices(graph: KnowledgeGraph) -> list[tuple[str, str]]:
     """(label with its number of mentions, IRI) of every mentioned idea, most mentioned first."""
-    mentions: dict[Any, set[Any]] = {}
-    for row in graph.query(_MENTIONS % "", union=True).rows:
-        mentions.setdefault(row[1], set()).add(row[0])
-    sizes = {i: len(ms) for i, ms in mentions.items()}
+    rows = graph.query("SELECT ?idea (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m prov:entity ?idea "
+                       "{ ?m a kgc:IdeaMention } UNION { ?e prov:qualifiedUsage ?m } } GROUP BY ?idea",
+                       union=True).rows
+    sizes = {idea: int(n) for idea, n in rows if idea is not None}
     labels = graph.labels(sizes)
     ranked = sorted(sizes, key=lambda i: (-sizes[i], labels[i].casefold()))
     return [(f"{labels[i]} ({sizes[i]} mention{'' if sizes[i] == 1 else 's'})", str(i)) for i in ranked]
