@@ -42,7 +42,10 @@ def trail_doc(trail: Any, *, live: bool = False) -> dict[str, Any]:
         return visible(str(lab.get(term) or term))
 
     dated = [m for m in trail.mentions if m.time is not None]
-    times = sorted({m.time for m in dated})
+    text_of: dict[Any, str] = {}
+    for m in dated:
+        text_of.setdefault(m.time, m.time_text)
+    times = sorted(text_of)
     rank = {t: i for i, t in enumerate(times)}
     # lanes: each event goes to its most distinctive group (present at the fewest events of
     # the trail), so that a lane shows where the idea reached that group; the groups with the
@@ -120,7 +123,7 @@ def trail_doc(trail: Any, *, live: bool = False) -> dict[str, Any]:
     return {
         "viewer": "trail", "live": live, "idea": {"iri": str(trail.idea), "label": visible(trail.label)},
         "summary": summary, "steps": [t.isoformat() for t in times],
-        "stepText": [next(m.time_text for m in dated if m.time == t) for t in times],
+        "stepText": [text_of[t] for t in times],
         "lanes": lanes, "events": list(events.values()), "hops": list(hops.values()),
         "mentions": [row(m) for m in dated] + [row(m) for m in trail.undated],
         "carriers": [{"label": label(c), "hops": n} for c, n in trail.carriers[:12]],
