@@ -87,8 +87,8 @@ class KnowledgeGraph:
     @classmethod
     def connect(cls, query_url: str, *, update_url: str | None = None, auth: Any = None, token: str | None = None,
                 token_env: str | None = None, headers: dict[str, str] | None = None, timeout: float = 30,
-                read_only: bool = True, default_graph: str | None = None,
-                prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
+                read_only: bool = True, default_graph: str | Iterable[str] | None = None,
+                union_default_graph: bool | None = None, prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
         """A graph on a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, QLever, Neptune,
         Oxigraph server, ...): queries, results, labels and the analysis run there.
 
@@ -97,15 +97,20 @@ class KnowledgeGraph:
         environment variable holding it): a bearer token. Credentials never appear in reprs,
         errors or outputs. Read-only unless ``read_only=False``: then ``update()``, ``load()``
         and ``add()`` write through SPARQL Update at ``update_url`` (default: ``query_url``).
-        ``timeout``: seconds for each request. ``default_graph``: the graph queries see as
-        their default (``default-graph-uri``; Virtuoso's default is every graph, its own
-        system graphs included). Failures raise :class:`~kg_connect.EndpointError`.
+        ``timeout``: seconds for each request. ``default_graph``: the graph (or list of graphs)
+        this graph is about: queries see them as their default graph (``default-graph-uri``;
+        Virtuoso's default is every graph, its own system graphs included). Without it,
+        ``query(union=True)`` (which the analysis uses) sends every named graph as
+        ``default-graph-uri``, unless the server's default graph is already the union
+        (``union_default_graph=True``; found out by itself for Virtuoso). Failures raise
+        :class:`~kg_connect.EndpointError`.
         """
         from kg_connect._backends._endpoint import EndpointBackend
 
         return cls(prefixes=prefixes, endpoint=EndpointBackend(
             query_url, update_url=update_url, auth=auth, token=token, token_env=token_env, headers=headers,
-            timeout=timeout, read_only=read_only, default_graph=default_graph))
+            timeout=timeout, read_only=read_only, default_graph=default_graph,
+            union_default_graph=union_default_graph))
 
     @property
     def _backend(self) -> Backend:
@@ -599,7 +604,10 @@ def _in_callers_text(exc: QueryError, bound: Bound, sparql: str) -> QueryError:
     if exc.query == sparql and (line, column) == (exc.line, exc.column):
         return exc
     cli = exc._cli[len(str(exc)) - len(exc.reason):] if exc._cli else None
-    return type(exc)(exc.reason, sparql, line, column, cli=cli)
+    again = type(exc)(exc.reason, sparql, line, column, cli=cli)
+    if hasattr(exc, "status"):  # an endpoint's HTTP status
+        again.status = exc.status  # type: ignore[attr-defined]
+    return again
 
 
 def _umask() -> int:

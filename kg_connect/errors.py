@@ -5,10 +5,10 @@ Every error of ours derives from :class:`KgConnectError`::
     KgConnectError
     ├── LoadError              a file or string could not be loaded (file, line, column)
     ├── QueryError             a SPARQL query or update is malformed or refused (line, column)
-    │   └── QueryTimeout       a query ran past its time limit and was stopped
+    │   ├── QueryTimeout       a query ran past its time limit and was stopped
+    │   └── EndpointError      a remote SPARQL endpoint failed or answered badly (HTTP status)
     ├── SaveError              a graph could not be written (the old file is left intact)
     ├── ValidationError        raised on request when data does not conform (carries the report)
-    ├── EndpointError          a remote SPARQL endpoint failed or answered badly
     └── MissingDependencyError an optional dependency is missing (names the extra to install)
 
 Messages say what was wrong, where, and what to try.
@@ -135,8 +135,17 @@ class ValidationError(KgConnectError):
         super().__init__(str(report))
 
 
-class EndpointError(KgConnectError):
-    """A remote SPARQL endpoint could not be reached or answered with an error."""
+class EndpointError(QueryError):
+    """A remote SPARQL endpoint could not be reached or answered with an error.
+
+    A query or update on an endpoint fails with it whatever the cause, so ``except
+    QueryError`` catches it as it catches the embedded store's errors. ``status`` is the
+    HTTP status when the server answered (``None`` when it could not be reached)."""
+
+    def __init__(self, reason: str, query: str = "", line: int | None = None, column: int | None = None,
+                 *, cli: str | None = None, status: int | None = None) -> None:
+        super().__init__(reason, query, line, column, cli=cli)
+        self.status = status
 
 
 class KgConnectWarning(UserWarning):

@@ -11,6 +11,8 @@ from rdflib.namespace import XSD
 
 from kg_connect import KnowledgeGraph, QueryError, Results
 
+ON_SERVERS = True  # the parity suite: these tests also run on real servers (conftest.SERVERS)
+
 EX = "https://example.org/"
 DATA = f"""@prefix ex: <{EX}> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
@@ -29,8 +31,8 @@ ex:conf a schema:Event ; rdfs:label "Conference" ; schema:startDate "2011-05-01"
 
 
 @pytest.fixture
-def people(backend) -> KnowledgeGraph:
-    return KnowledgeGraph(backend=backend).load(DATA)
+def people(make_kg) -> KnowledgeGraph:
+    return make_kg().load(DATA)
 
 
 def values(results: Results) -> list[tuple]:
@@ -104,7 +106,9 @@ def test_parameter_in_group_by_and_aggregate(people):
     (Literal("Cat", lang="en"), f"{EX}cat"),
     (42, f"{EX}bob"),
 ])
-def test_literal_parameters_are_typed(people, value, expected):
+def test_literal_parameters_are_typed(people, value, expected, server_limit):
+    if isinstance(value, Literal):
+        server_limit("virtuoso", "a language-tagged value joined into a UNION with a numeric branch matches nothing")
     res = people.query("SELECT ?p WHERE { { ?p foaf:name ?v } UNION { ?p foaf:age ?v } }", v=value)
     assert values(res) == [(expected,)]
 
@@ -212,7 +216,8 @@ def test_update_parameters(people):
     assert values(res) == [('a"} DROP ALL {',)]
 
 
-def test_failed_update_changes_nothing(people):
+def test_failed_update_changes_nothing(people, server_limit):
+    server_limit("virtuoso", "an update's operations are applied one by one: those before the failing one stay")
     before = sorted(values(people.query("SELECT ?s ?p ?o { ?s ?p ?o }")))
     bad = (f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}x> <{EX}p> 1 }} }} ;\n"
            f"DELETE WHERE {{ ?s ?p ?o }} ;\n"
@@ -387,8 +392,9 @@ FAITHFUL = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
 
-def test_lexical_forms_come_back_exactly(backend):
-    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+def test_lexical_forms_come_back_exactly(make_kg, server_limit):
+    server_limit("virtuoso", "typed literals come back in its canonical form (\"1\"^^xsd:float as 1.0)")
+    kg = make_kg().load(FAITHFUL)
     res = kg.query("SELECT ?p ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?p")
     by = {str(r.p).rsplit("/", 1)[1]: r.o for r in res}
     assert str(by["float"]) == "1" and str(by["duration"]) == "PT0S"
@@ -402,8 +408,8 @@ def test_lexical_forms_come_back_exactly(backend):
     assert '"1"^^<http://www.w3.org/2001/XMLSchema#float>' in tsv and '"chat"@fr' in tsv
 
 
-def test_csv_and_tsv_follow_the_w3c_formats(backend):
-    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+def test_csv_and_tsv_follow_the_w3c_formats(make_kg):
+    kg = make_kg().load(FAITHFUL)
     res = kg.query("SELECT ?s ?o ?none WHERE { ?x <https://example.org/blank> ?s . ?s ?p ?o "
                    "OPTIONAL { ?s <https://example.org/nothing> ?none } }")
     csv, tsv = res.to_csv(), res.to_tsv()
@@ -414,8 +420,8 @@ def test_csv_and_tsv_follow_the_w3c_formats(backend):
     assert quoted.to_tsv().split("\n")[1:6] == ['"a,b"', '"say \\"hi\\""', '"two\\nlines"', "42", "1.5"]
 
 
-def test_dataframe_keeps_language_tags_and_datatypes(backend):
-    kg = KnowledgeGraph(backend=backend).load(FAITHFUL)
+def test_dataframe_keeps_language_tags_and_datatypes(make_kg):
+    kg = make_kg().load(FAITHFUL)
     res = kg.query("SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
     py = res.to_dataframe("python")
     cells = list(py["o"])

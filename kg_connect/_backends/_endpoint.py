@@ -24,8 +24,9 @@ import pyoxigraph as ox
 from kg_connect._backends._base import Quad, RawResult, Stop
 from kg_connect._backends._oxigraph import _quad_to_rdflib, parse_with_oxigraph
 from kg_connect._loading import Source
+from kg_connect._sparql import analyse
 from kg_connect._terms import to_oxigraph, to_rdflib
-from kg_connect.errors import EndpointError, QueryTimeout
+from kg_connect.errors import EndpointError, QueryError, QueryTimeout
 
 __all__ = ["EndpointBackend", "safe_url"]
 
@@ -43,6 +44,10 @@ _GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.Rdf
 _GET_LIMIT = 2000  # longer queries go as a POST (servers and proxies cut long URLs)
 _RETRY_STATUS = (502, 503, 504)
 _MESSAGE_CHARS = 300
+_FROM = re.compile(r"\bFROM\b", re.I)
+_LEADING_BASE = re.compile(r"\A(?:\s|#[^\n]*\n)*BASE\s*<[^>]*>", re.I)
+_OPERATOR = re.compile(r"<<|>>|<=|>=|<|>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def safe_url(url: str) -> str:
@@ -61,10 +66,11 @@ def _server_message(response: Any) -> str:
         text = response.text
     except Exception:  # noqa: BLE001 - undecodable body
         return ""
-    if "<" in text and ">" in text:
+    if _TAG.search(text):  # markup (an IRI such as <https://e.org/x> is no tag, and stays)
         title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
         text = re.sub(r"<(script|style|head)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
-        text = (title.group(1) + " " if title else "") + re.sub(r"<[^>]+>", " ", text)
+        text = (title.group(1) + " " if title else "") + _TAG.sub(" ", re.sub(r"<!--.*?-->|<![^>]*>", " ", text,
+                                                                              flags=re.S))
         text = html.unescape(text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:_MESSAGE_CHARS] + ("…" if len(text) > _MESSAGE_CHARS else "")
@@ -75,13 +81,14 @@ class EndpointBackend:
 
     name = "endpoint"
     isolation = ""  # nothing to fork: a timeout is the HTTP client's
-    union = False  # what the default graph is, is the server's choice
+    union = False  # set by KnowledgeGraph.query(union=True) for one query: see _dataset()
     max_rows: int | None = None  # set by KnowledgeGraph.query(max_rows=) for one query
+    _PLAN_SECONDS = 10.0  # how long the list of named graphs for a union query is trusted
 
     def __init__(self, query_url: str, *, update_url: str | None = None, auth: Any = None,
                  token: str | None = None, token_env: str | None = None, headers: dict[str, str] | None = None,
                  timeout: float = 30, read_only: bool = True, retries: int = 3,
-                 default_graph: str | None = None) -> None:
+                 default_graph: str | Iterable[str] | None = None, union_default_graph: bool | None = None) -> None:
         import httpx
 
         parts = urllib.parse.urlsplit(query_url)
@@ -97,7 +104,15 @@ class EndpointBackend:
             if token is None:
                 raise EndpointError(f"the environment variable {token_env} (the endpoint's token) is not set")
         self.query_url = query_url
-        self.default_graph = default_graph  # sent as default-graph-uri with every query
+        # sent as default-graph-uri with every query: the graphs this KnowledgeGraph is about
+        self.default_graphs: list[str] = ([default_graph] if isinstance(default_graph, str)
+                                          else [str(g) for g in default_graph or ()])
+        self.default_graph = self.default_graphs[0] if self.default_graphs else None
+        #: the server's default graph is already the union of its graphs (Virtuoso's is; Oxigraph
+        #: server's with --union-default-graph). None: not known until the server has answered.
+        self.union_default_graph = union_default_graph
+        self._plan: tuple[float, list[str]] | None = None
+        self._warned_mixed = False
         self.update_url = update_url or query_url
         self.read_only = read_only
         self.timeout = float(timeout)
@@ -161,27 +176,76 @@ class EndpointBackend:
                 response.close()
                 message = _server_message(response)
                 raise EndpointError(f"{where}: HTTP {response.status_code} {response.reason_phrase}"
-                                    + (f": {message}" if message else ""))
+                                    + (f": {message}" if message else ""), status=response.status_code)
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _ask(self, text: str, accept: str, timeout: float | None = None, stream: bool = False) -> Any:
-        fields = {"query": text}
-        if self.default_graph:
-            fields["default-graph-uri"] = self.default_graph
-        if len(urllib.parse.urlencode(fields)) <= _GET_LIMIT:
+    def _ask(self, text: str, accept: str, timeout: float | None = None, stream: bool = False,
+             dataset: list[str] | None = None) -> Any:
+        fields: dict[str, Any] = {"query": text}
+        graphs = self._dataset() if dataset is None else dataset
+        if graphs:
+            fields["default-graph-uri"] = graphs
+        if len(urllib.parse.urlencode(fields, doseq=True)) <= _GET_LIMIT:
             return self._send(self.query_url, params=fields, accept=accept, read=True, timeout=timeout, stream=stream)
         return self._send(self.query_url, data=fields, accept=accept, read=True, timeout=timeout, stream=stream)
+
+    def _learn(self, response: Any) -> None:
+        """What the server is, from its first answer: Virtuoso's default graph is every graph."""
+        if self.union_default_graph is None:
+            self.union_default_graph = "virtuoso" in response.headers.get("server", "").lower()
+
+    def _dataset(self) -> list[str]:
+        """The graphs sent as ``default-graph-uri``: those the user chose; for a union query on
+        a server whose default graph is not the union, every named graph (the protocol has no
+        name for the server's own default graph: when it holds triples too, it is used alone,
+        with a warning once)."""
+        if self.default_graphs or not self.union or self.union_default_graph:
+            return self.default_graphs
+        now = time.monotonic()
+        if self._plan is None or now - self._plan[0] > self._PLAN_SECONDS:
+            names = [str(g) for g in self.graph_names()]
+            if names and self._select("ASK { ?s ?p ?o }", dataset=[]):
+                if not self._warned_mixed:
+                    import warnings
+
+                    warnings.warn(f"{safe_url(self.query_url)} holds triples in its default graph and in "
+                                  f"{len(names)} named graphs, which SPARQL over HTTP cannot query as one: "
+                                  "union=True queries see the default graph only. Start the server with its "
+                                  "default graph as the union (Oxigraph: serve --union-default-graph) and "
+                                  "connect with union_default_graph=True, or name the graphs in "
+                                  "default_graph=[...].", stacklevel=6)
+                    self._warned_mixed = True
+                names = []
+            self._plan = (now, names)
+        return self._plan[1]
 
     # ---------------------------------------------------------------- queries
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
               deadline: Stop | None = None) -> RawResult:
-        full = _with_prologue(text, prefixes, base_iri)
+        # checked here first, for an error with line and column; a text our parser refuses
+        # still goes to the server (Virtuoso's extensions), and if the server refuses it too,
+        # ours is the error raised
+        local: QueryError | None = None
+        try:
+            parse_with_oxigraph(text, kind="query", prefixes=prefixes, base_iri=base_iri)
+        except QueryError as exc:
+            local = exc
+        full = _with_prologue(_spaced(text), prefixes, base_iri)
         timeout = None
         if deadline is not None and deadline.deadline is not None:
             timeout = max(0.1, deadline.deadline - time.monotonic())
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout, stream=True)
+        # a query naming its own dataset (FROM, FROM NAMED) keeps it: default-graph-uri would override it
+        dataset: list[str] | None = [] if _FROM.search(analyse(text).blanked) else None
+        try:
+            response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout, stream=True,
+                                 dataset=dataset)
+        except EndpointError as exc:
+            if local is not None and exc.status == 400:
+                raise local from None
+            raise
+        self._learn(response)
         try:
             return self._read(response, form, graph_form)
         finally:
@@ -251,8 +315,11 @@ class EndpointBackend:
 
     def update(self, text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
         self._writable("an update")
-        self._send(self.update_url, data={"update": _with_prologue(text, prefixes, base_iri)},
-                   accept="*/*", read=False)
+        self._plan = None
+        fields: dict[str, Any] = {"update": _with_prologue(text, prefixes, base_iri)}
+        if self.default_graphs:  # what the update's WHERE sees (Virtuoso also writes there)
+            fields["using-graph-uri"] = self.default_graphs
+        self._send(self.update_url, data=fields, accept="*/*", read=False)
 
     def load(self, source: Source) -> None:
         self._writable("loading")
@@ -271,16 +338,19 @@ class EndpointBackend:
 
     def add(self, quads: Iterable[Quad]) -> None:
         self._writable("adding triples")
+        self._plan = None
         quads = list(quads)
         if not quads:
             return
         # one request: the server applies all of it or none. Blank nodes go in an INSERT
         # template (Virtuoso refuses them in INSERT DATA); each label is one fresh node there.
-        from rdflib import BNode
+        from rdflib import BNode, URIRef
 
         by_graph: dict[Any, list[str]] = {}
         blank = False
+        home = URIRef(self.default_graphs[0]) if self.default_graphs else None  # "the default graph" here
         for s, p, o, g in quads:
+            g = home if g is None else g
             blank = blank or isinstance(s, BNode) or isinstance(o, BNode)
             by_graph.setdefault(g, []).append(" ".join(str(to_oxigraph(t)) for t in (s, p, o)) + " .")
         parts = []
@@ -292,18 +362,49 @@ class EndpointBackend:
         self._send(self.update_url, data={"update": text}, accept="*/*", read=False)
 
     # ---------------------------------------------------------------- the whole store
-    def _select(self, text: str) -> list[tuple[Any, ...]]:
-        return self.query(text, prefixes={}, base_iri=None, form="SELECT").rows
+    def _select(self, text: str, dataset: list[str] | None = None) -> Any:
+        """The rows of a SELECT (the boolean of an ASK) run as it is, not as a union query."""
+        union, max_rows = self.union, self.max_rows
+        self.union, self.max_rows = False, None
+        try:
+            response = self._ask(text, _SELECT_ACCEPT, stream=True,
+                                 dataset=self.default_graphs if dataset is None else dataset)
+            self._learn(response)
+            try:
+                raw = self._read(response, "SELECT", False)
+            finally:
+                response.close()
+        finally:
+            self.union, self.max_rows = union, max_rows
+        return raw.boolean if raw.form == "ASK" else raw.rows
+
+    def _whole(self) -> str:
+        """A pattern matching every quad of this KnowledgeGraph once: the chosen default graphs,
+        or the server's default graph and its named graphs (only the named ones where the
+        default graph is their union, as on Virtuoso)."""
+        if self.default_graphs:
+            return "{ ?s ?p ?o }"
+        if self.union_default_graph is None:
+            self._select("ASK { }")  # learn what the server is
+        if self.union_default_graph:
+            return "{ GRAPH ?g { ?s ?p ?o } }"
+        return "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
     def quads(self) -> Iterator[Quad]:
-        for s, p, o, g in self._select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"):
+        whole = self._whole()
+        names = "?s ?p ?o ?g" if "?g" in whole else "?s ?p ?o"
+        for row in self._select(f"SELECT {names} WHERE {whole}"):
+            s, p, o = row[:3]
+            g = row[3] if len(row) > 3 else None
             yield to_rdflib(s), to_rdflib(p), to_rdflib(o), to_rdflib(g) if g is not None else None
 
     def count(self) -> int:
-        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {self._whole()}")
         return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
     def graph_names(self) -> list[Any]:
+        if self.default_graphs:  # the graphs this KnowledgeGraph was scoped to are its default graph
+            return []
         return sorted((to_rdflib(r[0]) for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")),
                       key=str)
 
@@ -388,10 +489,31 @@ def _plain_bnodes(body: bytes) -> bytes:
 
 
 def _with_prologue(text: str, prefixes: dict[str, str], base_iri: str | None) -> str:
+    """``text`` with our PREFIX lines (and BASE) before it, or after its own leading BASE
+    (SPARQL allows either order; Virtuoso only BASE first)."""
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
     if base_iri:
         head = f"BASE <{base_iri}>\n" + head
+    own = _LEADING_BASE.match(text)
+    if own and head:
+        return text[:own.end()] + "\n" + head + text[own.end():]
     return head + text
+
+
+def _spaced(text: str) -> str:
+    """``text`` with spaces around its comparison operators: ``?a<50&&?a>40`` is valid SPARQL,
+    but Virtuoso reads ``<50&&?a>`` as an IRI. (IRIs, strings and comments are left alone:
+    the scanner has blanked them.)"""
+    blanked = analyse(text).blanked
+    cuts = [m.span() for m in _OPERATOR.finditer(blanked)]
+    if not cuts:
+        return text
+    out, at = [], 0
+    for start, end in cuts:
+        out += [text[at:start], " ", text[start:end], " "]
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _connection_problem(exc: Exception) -> str:
