@@ -88,7 +88,8 @@ class EndpointBackend:
     def __init__(self, query_url: str, *, update_url: str | None = None, auth: Any = None,
                  token: str | None = None, token_env: str | None = None, headers: dict[str, str] | None = None,
                  timeout: float = 30, read_only: bool = True, retries: int = 3,
-                 default_graph: str | Iterable[str] | None = None, union_default_graph: bool | None = None) -> None:
+                 default_graph: str | Iterable[str] | None = None, union_default_graph: bool | None = None,
+                 store_url: str | None = None) -> None:
         import httpx
 
         parts = urllib.parse.urlsplit(query_url)
@@ -114,6 +115,11 @@ class EndpointBackend:
         self._plan: tuple[float, list[str]] | None = None
         self._warned_mixed = False
         self.update_url = update_url or query_url
+        #: the Graph Store Protocol address loads go to; None: found from the server (Oxigraph
+        #: server's /store, Virtuoso's /sparql-graph-crud-auth) or SPARQL Update is used
+        self.store_url = store_url
+        self._store_ok = True  # False once the store has said it does not take uploads
+        self._server = ""
         self.read_only = read_only
         self.timeout = float(timeout)
         self.retries = max(0, int(retries))
@@ -192,8 +198,10 @@ class EndpointBackend:
 
     def _learn(self, response: Any) -> None:
         """What the server is, from its first answer: Virtuoso's default graph is every graph."""
+        if not self._server:
+            self._server = response.headers.get("server", "").lower() or "?"
         if self.union_default_graph is None:
-            self.union_default_graph = "virtuoso" in response.headers.get("server", "").lower()
+            self.union_default_graph = "virtuoso" in self._server
 
     def _dataset(self) -> list[str]:
         """The graphs sent as ``default-graph-uri``: those the user chose; for a union query on
@@ -322,19 +330,71 @@ class EndpointBackend:
         self._send(self.update_url, data=fields, accept="*/*", read=False)
 
     def load(self, source: Source) -> None:
+        """Parse ``source`` here (a bad file names its line and sends nothing), then send it in
+        one request: to the Graph Store Protocol address when the server has one (N-Triples
+        for one graph, N-Quads for several where the server takes datasets), else as one
+        SPARQL Update. Either way the server applies all of it or none."""
         self._writable("loading")
         try:
             with source.parser_input() as kwargs:
-                quads = [_quad_to_rdflib(q) for q in ox.parse(**kwargs)]
+                quads = list(ox.parse(**kwargs))
         except SyntaxError as exc:
             from kg_connect._loading import as_load_error
 
             raise as_load_error(exc, source) from None
-        if source.graph:
-            from rdflib import URIRef
+        if not quads:
+            return
+        home = source.graph or (self.default_graphs[0] if self.default_graphs else None)
+        if home:
+            target = ox.NamedNode(home)
+            quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
+                     else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        self._plan = None
+        if self._upload(quads):
+            return
+        self.add(_quad_to_rdflib(q) for q in quads)
 
-            quads = [(s, p, o, URIRef(source.graph) if g is None else g) for s, p, o, g in quads]
-        self.add(quads)
+    def _graph_store(self) -> str | None:
+        if self.store_url or not self._store_ok:
+            return self.store_url
+        if not self._server:
+            self._select("ASK { }")  # learn what the server is
+        parts = urllib.parse.urlsplit(self.update_url)
+        if "oxigraph" in self._server:
+            path = re.sub(r"/(query|update)?$", "/store", parts.path)
+        elif "virtuoso" in self._server:
+            path = re.sub(r"/sparql(-auth)?$", lambda m: "/sparql-graph-crud" + (m.group(1) or ""), parts.path)
+        else:
+            return None
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+    def _upload(self, quads: list[Any]) -> bool:
+        """Send ``quads`` with the Graph Store Protocol, in one request: True if done, False if
+        the server has no such store (SPARQL Update is used instead)."""
+        url = self._graph_store()
+        if not url:
+            return False
+        graphs = {q.graph_name for q in quads}
+        if len(graphs) == 1:
+            (graph,) = graphs
+            params = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
+            body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                                format=ox.RdfFormat.N_TRIPLES)
+            kind = "application/n-triples"
+        elif "oxigraph" in self._server:  # a dataset in one request
+            params, body, kind = {}, ox.serialize(quads, format=ox.RdfFormat.N_QUADS), "application/n-quads"
+        else:
+            return False
+        query = urllib.parse.urlencode(params).replace("default=", "default")
+        try:
+            self._send(f"{url}?{query}", content=body, content_type=kind, accept="*/*", read=False)
+        except EndpointError as exc:
+            if exc.status in (404, 405, 415, 501):  # no store here: say so once, use SPARQL Update
+                self._store_ok = False
+                self.store_url = None
+                return False
+            raise
+        return True
 
     def add(self, quads: Iterable[Quad]) -> None:
         self._writable("adding triples")
