@@ -19,10 +19,19 @@ from kg_connect._loading import SourceLike, declared_prefixes, open_source, reso
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
 from kg_connect._running import run_query
-from kg_connect._sparql import Analysis, Bound, analyse, bind_values, check, substitute
+from kg_connect._sparql import (
+    Analysis,
+    Bound,
+    analyse,
+    bind_values,
+    check,
+    count_query,
+    slice_query,
+    substitute,
+)
 from kg_connect._terms import PREFIXES, to_oxigraph
 from kg_connect._validation import ValidationReport, validate
-from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError, SaveError
+from kg_connect.errors import KgConnectError, KgConnectWarning, LoadError, QueryError, QueryTimeout, SaveError
 
 __all__ = ["KnowledgeGraph"]
 
@@ -364,8 +373,9 @@ class KnowledgeGraph:
         graph=)``, TriG, N-Quads) is reached with ``GRAPH ?g { ... }`` (standard SPARQL
         dataset semantics); with ``union=True`` they match the union of all graphs (a triple
         in several graphs then matches once per graph). The prefixes in :attr:`namespaces`
-        are predeclared. ``max_rows``: keep at most this many rows of a SELECT (an endpoint's
-        answer is read only that far); ``results.truncated`` says whether there were more.
+        are predeclared. ``max_rows``: at most this many rows of a SELECT (the store is asked
+        for one more, with LIMIT, to know whether there were more: ``results.truncated``);
+        ``results.fetch_more()`` gets the next ones and ``results.count()`` the exact total.
 
         ``params`` bind query variables to RDF terms (``who=URIRef(...)``, ``name="Ada"``,
         ``year=2011``), never formatted from strings: each value is checked and escaped as an
@@ -385,26 +395,52 @@ class KnowledgeGraph:
             self._backend.parse(sparql, kind="query", prefixes=self._prefixes_for(scan), base_iri=base_iri)
         bound = bind_values(scan, {k: [str(t) for t in v] for k, v in terms.items()}) if terms \
             else Bound(sparql)
-        self._backend.union = bool(union)
-        remote = self._store.name == "endpoint"
-        if remote:
-            self._backend.max_rows = max_rows  # type: ignore[attr-defined]
+        prefixes = self._prefixes_for(scan)
+        text = bound.text
+        # a cap asks the store for one row more than it keeps (to know there were more): the
+        # store, or the server, never makes the rest
+        sliced = self._sliced(text, 0, max_rows + 1) if max_rows is not None and scan.form == "SELECT" else None
         try:
-            raw = run_query(self._backend, bound.text, prefixes=self._prefixes_for(scan), base_iri=base_iri,
-                            form=scan.form, timeout=timeout)
+            try:
+                raw = self._run(sliced or text, prefixes, base_iri, scan.form, timeout, union, max_rows)
+            except QueryError as exc:
+                if sliced is None or isinstance(exc, QueryTimeout):
+                    raise
+                # asked as it was written: the caller's own error, or (Virtuoso's cap on sorted
+                # rows refuses LIMIT 10001) the answer, read only up to the cap
+                raw = self._run(text, prefixes, base_iri, scan.form, timeout, union, max_rows)
+                self._slice_below, self._slice_refusal = (max_rows or 0) + 1, exc.reason
         except QueryError as exc:
             raise _in_callers_text(exc, bound, sparql) from None
-        finally:
-            self._backend.union = False
-            if remote:
-                self._backend.max_rows = None  # type: ignore[attr-defined]
         rows, truncated = raw.rows, raw.truncated
         if max_rows is not None and len(rows) > max_rows:
             rows, truncated = rows[:max_rows], True
         results = Results(raw.form, vars=raw.vars, rows=rows, boolean=raw.boolean,
                           triples=raw.triples, namespaces=self._namespaces, convert=raw.convert, source=self)
         results.truncated = truncated
+        if truncated:  # what fetch_more() and count() ask
+            results._asked = _Asked(self, text, prefixes, base_iri, union, timeout, max_rows or len(rows))
         return results
+
+    def _sliced(self, text: str, offset: int, limit: int) -> str | None:
+        """``text`` asking for ``limit`` rows from ``offset`` (None: read it as it is, and stop
+        reading at the cap; so when the store refused such a slice before)."""
+        if offset + limit >= getattr(self, "_slice_below", offset + limit + 1):
+            return None
+        return slice_query(text, offset, limit)
+
+    def _run(self, text: str, prefixes: dict[str, str], base_iri: str | None, form: str, timeout: float | None,
+             union: bool, max_rows: int | None) -> Any:
+        self._backend.union = bool(union)
+        remote = self._store.name == "endpoint"
+        if remote:
+            self._backend.max_rows = max_rows  # type: ignore[attr-defined]
+        try:
+            return run_query(self._backend, text, prefixes=prefixes, base_iri=base_iri, form=form, timeout=timeout)
+        finally:
+            self._backend.union = False
+            if remote:
+                self._backend.max_rows = None  # type: ignore[attr-defined]
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.
@@ -617,3 +653,52 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class _Asked:
+    """A capped SELECT as it was asked, for :meth:`Results.fetch_more` and
+    :meth:`Results.count`."""
+
+    def __init__(self, graph: KnowledgeGraph, text: str, prefixes: dict[str, str], base_iri: str | None,
+                 union: bool, timeout: float | None, size: int) -> None:
+        self.graph, self.text, self.prefixes, self.base_iri = graph, text, prefixes, base_iri
+        self.union, self.timeout = union, timeout
+        self.size = max(1, size)  # rows per fetch: the cap the query was asked with
+
+    def rows(self, offset: int, limit: int) -> tuple[list[Any], bool]:
+        """Rows ``offset`` to ``offset + limit`` of the answer (LIMIT/OFFSET), and whether
+        there are more."""
+        text = self.graph._sliced(self.text, offset, limit + 1)
+        if text is not None:
+            try:
+                raw = self.graph._run(text, self.prefixes, self.base_iri, "SELECT", self.timeout, self.union,
+                                      limit + 1)
+                return raw.rows[:limit], len(raw.rows) > limit or raw.truncated
+            except QueryTimeout:
+                raise
+            except QueryError as exc:  # the store would not take the slice: read the answer up to it
+                self.graph._slice_below, self.graph._slice_refusal = offset + limit + 1, exc.reason
+        raw = self.graph._run(self.text, self.prefixes, self.base_iri, "SELECT", self.timeout, self.union,
+                              offset + limit + 1)
+        rows = raw.rows[offset:offset + limit]
+        more = len(raw.rows) > offset + limit or raw.truncated
+        if not rows and more:  # the server stops every answer before here
+            raise QueryError(f"the server gives no rows past the first {len(raw.rows):,} of this answer"
+                             + (f" ({refused})" if (refused := getattr(self.graph, "_slice_refusal", None))
+                                else ""), self.text)
+        return rows, more
+
+    def count(self, timeout: float) -> int | None:
+        text = count_query(self.text)
+        if text is None:
+            return None
+        try:
+            raw = self.graph._run(text, self.prefixes, self.base_iri, "SELECT", timeout, self.union, None)
+        except QueryError:  # too slow, or the server would not: the count stays unknown
+            return None
+        cell = raw.rows[0][0] if raw.rows and raw.rows[0] else None
+        value = raw.convert(cell) if cell is not None else None
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None

@@ -238,6 +238,49 @@ class Results:
         self._source = source  # the KnowledgeGraph asked, for labels in the notebook display
         #: the query asked for at most max_rows, and there were more: these rows are the first ones
         self.truncated = False
+        #: the number of rows in the whole answer, once :meth:`count` has found it
+        self.total: int | None = None
+        self._asked: Any = None  # how to ask for more (set by KnowledgeGraph.query when truncated)
+
+    def fetch_more(self, n: int | None = None) -> int:
+        """Fetch the next ``n`` rows (default: as many as the cap) of a capped SELECT,
+        with LIMIT and OFFSET, and add them; returns how many came. ``truncated`` says
+        whether there are more still. Pages are only stable if the query has an ORDER BY.
+
+        >>> from kg_connect import KnowledgeGraph
+        >>> kg = KnowledgeGraph().load("@prefix e: <https://e.org/> . e:a e:p 1, 2, 3, 4, 5 .")
+        >>> res = kg.query("SELECT ?o { ?s ?p ?o } ORDER BY ?o", max_rows=2)
+        >>> [int(r.o) for r in res], res.truncated
+        ([1, 2], True)
+        >>> res.fetch_more(), [int(r.o) for r in res], res.truncated
+        (2, [1, 2, 3, 4], True)
+        >>> res.fetch_more(), res.truncated
+        (1, False)
+        >>> res.count(), res.fetch_more()
+        (5, 0)
+        """
+        if not self.truncated or self._asked is None:
+            return 0
+        size = self._asked.size if n is None else int(n)
+        if size < 1:
+            raise ValueError(f"fetch_more needs a positive number of rows, not {n!r}")
+        rows, more = self._asked.rows(len(self._raw_rows), size)
+        self._raw_rows.extend(rows)
+        self.truncated = more
+        self.__dict__.pop("rows", None)  # the cached view of the rows is rebuilt on the next read
+        if not more:
+            self.total = len(self._raw_rows)
+        return len(rows)
+
+    def count(self, timeout: float = 2.0) -> int | None:
+        """The number of rows of the whole answer: ``len()`` unless the answer was capped;
+        then a ``COUNT(*)`` over the query, or None if that took longer than ``timeout``
+        seconds (or the server would not count)."""
+        if not self.truncated:
+            return len(self)
+        if self.total is None and self._asked is not None:
+            self.total = self._asked.count(timeout)
+        return self.total
 
     @cached_property
     def rows(self) -> Rows:

@@ -116,10 +116,12 @@ def _in_thread(backend: Backend, text: str, prefixes: dict[str, str], base_iri: 
         stop.cancelled = True
         warnings.warn(KgConnectWarning(_LEFT_RUNNING), stacklevel=4)
         raise
-    if not finished or isinstance(outcome.get("error"), QueryTimeout):
+    if not finished:
         stop.cancelled = True
         assert timeout is not None  # noqa: S101 - only a timeout leaves the wait unfinished
         raise _stopped(timeout)
+    if isinstance(outcome.get("error"), QueryTimeout) and timeout is not None and stop.due():
+        raise _stopped(timeout)  # our deadline (an endpoint's own timeout says so itself)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]  # type: ignore[no-any-return]

@@ -23,8 +23,8 @@ from typing import Callable, Mapping
 from kg_connect.errors import QueryError
 
 __all__ = [
-    "Analysis", "analyse", "bind_values", "blank_literals", "check", "dollar_parameters",
-    "query_error", "substitute",
+    "Analysis", "analyse", "bind_values", "blank_literals", "check", "count_query", "dollar_parameters",
+    "query_error", "slice_query", "substitute",
 ]
 
 # strings, IRIs and comments, in the order SPARQL's grammar gives them precedence
@@ -263,6 +263,78 @@ def check(scan: Analysis, *, kind: str, prefixes: Mapping[str, str], allow_netwo
         line, col = scan.position(offset)
         raise QueryError(f"relative IRI <{iri}> needs base_iri= (or BASE in the query)", text, line, col,
                          cli=f"relative IRI <{iri}> needs --base IRI (or BASE in the query)")
+
+
+_LIMIT_OFFSET = re.compile(r"(?i)\b(LIMIT|OFFSET)\s+(\d+)")
+_TRAILING_VALUES = re.compile(r"(?i)\bVALUES\b")
+_FROM_CLAUSE = re.compile(r"(?i)\bFROM\b")
+
+
+def _tail(scan: Analysis) -> int:
+    """Where the top-level WHERE group of a SELECT ends (just after its ``}``), or -1."""
+    if scan.form != "SELECT" or scan.where < 0:
+        return -1
+    depth = 1
+    for i in range(scan.where, len(scan.blanked)):
+        c = scan.blanked[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def slice_query(text: str, offset: int, limit: int) -> str | None:
+    r"""The SELECT ``text`` asking for ``limit`` rows from row ``offset`` of its own answer
+    (its own LIMIT and OFFSET are taken into account), or None when the text is no SELECT
+    this can be done to.
+
+    >>> slice_query("SELECT * { ?s ?p ?o } ORDER BY ?s", 100, 50)
+    'SELECT * { ?s ?p ?o } ORDER BY ?s\nLIMIT 50 OFFSET 100'
+    >>> slice_query("SELECT * { ?s ?p ?o } LIMIT 120 OFFSET 10 # the first", 100, 50)
+    'SELECT * { ?s ?p ?o }\nLIMIT 20 OFFSET 110 # the first'
+    """
+    scan = analyse(text)
+    end = _tail(scan)
+    if end < 0:
+        return None
+    tail = scan.blanked[end:]
+    own = {m.group(1).upper(): (int(m.group(2)), m.span()) for m in _LIMIT_OFFSET.finditer(tail)}
+    own_offset = own["OFFSET"][0] if "OFFSET" in own else 0
+    new_limit = limit if "LIMIT" not in own else max(0, min(limit, own["LIMIT"][0] - offset))
+    rest = text[end:]
+    for _, (a, b) in sorted(own.values(), key=lambda v: -v[1][0]):  # drop them, from the right
+        rest = rest[:a] + rest[b:]
+    clause = f"\nLIMIT {new_limit} OFFSET {own_offset + offset}"
+    values = _TRAILING_VALUES.search(blank_literals(rest))
+    if values:  # the limit comes before a trailing VALUES block
+        return text[:end] + rest[:values.start()] + clause + "\n" + rest[values.start():]
+    cut = rest.rstrip()
+    # a comment on the last line would swallow the clause: it goes before the comment's line
+    last = blank_literals(cut)
+    hash_at = cut.rfind("#")
+    if hash_at >= 0 and last[hash_at] == " " and "\n" not in cut[hash_at:]:
+        return text[:end] + cut[:hash_at].rstrip() + clause + " " + cut[hash_at:]
+    return text[:end] + cut + clause
+
+
+def count_query(text: str) -> str | None:
+    r"""``SELECT (COUNT(*) AS ?n)`` over the SELECT ``text`` as a sub-query (its prologue kept
+    in front), or None when it cannot be one (a FROM clause, no SELECT).
+
+    >>> count_query("PREFIX e: <https://e.org/>\nSELECT ?s WHERE { ?s e:p ?o }")
+    'PREFIX e: <https://e.org/>\nSELECT (COUNT(*) AS ?kgc_count) WHERE { SELECT ?s WHERE { ?s e:p ?o }\n}'
+    """
+    scan = analyse(text)
+    if _tail(scan) < 0 or _FROM_CLAUSE.search(scan.blanked):
+        return None
+    form = _FORM_WORD.search(scan.blanked)
+    if form is None:
+        return None
+    start = form.start(1)
+    return f"{text[:start]}SELECT (COUNT(*) AS ?kgc_count) WHERE {{ {text[start:].rstrip()}\n}}"
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,16 @@ def test_a_result_cap_reads_no_further(served, local):
         assert len(here) == 100 and here.truncated and not local.query(q, max_rows=10**6).truncated
     finally:
         big.stop()
+
+
+def test_an_endpoint_timeout_in_a_notebook_is_a_clear_error(served):
+    """In IPython a query runs in a worker thread (so Ctrl-C reaches it): the endpoint's own
+    timeout must come out as itself, not as a failed assertion."""
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+
+    assert start_ipython() or get_ipython()  # the one test shell of this process
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"no answer within 1 s"):
+        KnowledgeGraph.connect(served.url("/slow"), timeout=1).query("ASK {}")
+    assert time.monotonic() - start < 4

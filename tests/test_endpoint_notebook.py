@@ -76,6 +76,16 @@ def test_the_endpoint_notebook_on_virtuoso(story_on_virtuoso, lab, browser, tmp_
     trail = next(f for f in frames if f.evaluate("() => !!window.kgcTrail"))
     assert trail.locator(".kgc-trail-idea").inner_text() == "social app store" and painted(trail) > 2_000
     assert any(painted(f) > 5_000 for f in frames if f is not trail)
+    # the capped table (--max-rows 20): counted on the server, and the next 20 rows on request
+    capped = page.locator(".kgc-live").filter(has=page.locator(".kgc-fetch"))
+    capped.scroll_into_view_if_needed()
+    status = capped.locator(".kgc-status")
+    total = len(KnowledgeGraph().load(EXAMPLES / "data" / "story.ttl"))
+    assert status.inner_text().strip() == f"showing 1–20 of 20 fetched ({total:,} in all)"
+    capped.locator(".kgc-fetch").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.kgc-live .kgc-status')].some("
+                           "s => s.textContent.includes('of 40 fetched'))", timeout=60_000)
+    assert capped.locator("tbody tr").count() == 40
     assert fetched == []  # the kernel asked Virtuoso; the page asked nothing outside JupyterLab
     save(page)
     import nbformat

@@ -159,6 +159,22 @@ def test_iswc_on_virtuoso_through_its_graph_store(virtuoso, tmp_path):
     assert int(reader.query(q).rows[0][0]) == int(imported.graph.query(q, union=True).rows[0][0])
     idea = "linked data"
     assert kg_connect.trace(reader, idea).to_dict() == kg_connect.trace(imported.graph, idea).to_dict()
+    # Virtuoso cuts every answer at its ResultSetMaxRows (10,000 in Debian's ini) and says so in a
+    # header: the answer is marked truncated, and the next rows come with OFFSET
+    whole = int(reader.query(q).rows[0][0])
+    assert whole > 20_000
+    plain = reader.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert len(plain) == 10_000 and plain.truncated and plain.count() == whole
+    assert plain.fetch_more() == 10_000 and len(plain) == 20_000  # (without ORDER BY, pages may overlap)
+    # and it refuses LIMIT 10001 under ORDER BY ("Sorted TOP clause"): the cap is then read as it comes
+    ordered = reader.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", max_rows=10_000)
+    assert len(ordered) == 10_000 and ordered.truncated and ordered.count() == whole
+    first = [tuple(r) for r in ordered.rows]
+    assert [tuple(r) for r in ordered.rows] == first
+    # nor OFFSET 10000 under ORDER BY: past its cap, a sorted answer cannot be had (README, Virtuoso)
+    with pytest.raises(kg_connect.QueryError, match=r"no rows past the first 10,000 .*Sorted TOP clause"):
+        ordered.fetch_more(50)
+    assert len(ordered) == 10_000 and ordered.truncated
 
 
 def test_a_union_over_a_default_graph_and_named_graphs_says_what_it_sees(oxigraph_server):

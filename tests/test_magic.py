@@ -162,7 +162,9 @@ def test_timeout_stops_and_the_kernel_stays_usable(shell):
                    "big = KnowledgeGraph()\n"
                    "big.add([(URIRef(f'https://e.org/{i}'), URIRef('https://e.org/p'), URIRef(f'https://e.org/{j}'))"
                    " for i in range(60) for j in range(60)])")
-    result = run(shell, "SELECT * WHERE { ?a ?p ?b . ?b ?q ?c . ?c ?r ?d . ?d ?s ?e }", "-g big --timeout 0.5")
+    # a count reads every solution (a capped SELECT would stop at the cap)
+    result = run(shell, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?b ?q ?c . ?c ?r ?d . ?d ?s ?e }",
+                 "-g big --timeout 0.5")
     assert not result.success and "stopped after 0.5 s" in str(result.error_in_exec)
     assert run(shell, "ASK { ?s ?p ?o }", "-g big").success
 
@@ -209,7 +211,12 @@ def test_endpoints_from_the_magic(shell, monkeypatch):
         assert view.payload["total"] == 19 and server.requests[-1]["headers"]["Authorization"] == \
             "Bearer tok-in-env-only"
         capped = run(shell, "SELECT ?s WHERE { ?s ?p ?o }", "-e story --max-rows 30").result
-        assert "showing 1–30 of at least 30 (the first 30 were fetched)" in capped.static_html()
+        assert f"showing 1–30 of 30 fetched ({len(store):,} in all)" in capped.static_html()  # a cheap count
+        asked = [r["fields"].get("query", "") for r in server.requests]
+        assert any("LIMIT 31 OFFSET 0" in q for q in asked)  # the server was asked for one row more
+        capped._on_msg(capped, {"type": "more"}, None)  # the view's "fetch 30 more rows"
+        assert capped.payload["total"] == 60 and capped.payload["atLeast"]
+        assert any("LIMIT 31 OFFSET 30" in r["fields"].get("query", "") for r in server.requests)
         shell.run_line_magic("config", f"SparqlMagic.endpoints = {{'named': {server.url()!r}}}")
         assert run(shell, "ASK { ?s ?p ?o }", "-e named -o a").success and shell.user_ns["a"].boolean
         assert run(shell, "ASK { ?s ?p ?o }", f"-e {server.url()} -o b").success

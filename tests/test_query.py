@@ -436,3 +436,31 @@ def test_rdflib_cells_are_always_rdf_terms():
     kg = KnowledgeGraph(backend="rdflib").load(FAITHFUL)
     res = kg.query('SELECT ?x WHERE { OPTIONAL { ?s <https://example.org/none> ?y } BIND(COALESCE(?y, "fallback") AS ?x) }')
     assert res.rows[0].x == Literal("fallback") and isinstance(res.rows[0].x, Literal)
+
+
+def test_a_capped_answer_pages_on_and_counts(people):
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    whole = values(people.query(q))
+    capped = people.query(q, max_rows=7)
+    assert values(capped) == whole[:7] and capped.truncated and capped.total is None
+    assert capped.fetch_more() == 7 and values(capped) == whole[:14] and capped.truncated
+    assert capped.fetch_more() == 6 and values(capped) == whole  # as many as the cap each time, up to the end
+    assert not capped.truncated
+    assert capped.count() == len(whole) == capped.total == 20
+    assert capped.fetch_more() == 0  # nothing more to fetch
+    again = people.query(q, max_rows=3)
+    assert again.count() == 20
+    while again.truncated:
+        again.fetch_more(5)
+    assert values(again) == whole
+    # the query's own LIMIT and OFFSET are kept; parameters stay bound
+    own = people.query(f"{q} LIMIT 10 OFFSET 3", max_rows=4)
+    own.fetch_more(100)
+    assert values(own) == whole[3:13] and not own.truncated
+    named = people.query("SELECT ?n WHERE { ?p foaf:name ?n ; a ?t } ORDER BY ?n", t=URIRef(f"{EX}Nothing"),
+                         max_rows=1)
+    assert values(named) == [] and not named.truncated
+    # an error keeps its place in the caller's text
+    with pytest.raises(QueryError) as info:
+        people.query("SELECT ?s WHERE {\n  ?s ?p \n}", max_rows=3)
+    assert info.value.line == 3

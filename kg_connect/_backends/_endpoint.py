@@ -302,6 +302,9 @@ class EndpointBackend:
         if isinstance(got, bool):
             return RawResult("ASK", boolean=got)
         names, rows, more = got
+        cap = response.headers.get("x-sparql-maxrows")  # Virtuoso's ResultSetMaxRows cut the answer there
+        if cap and cap.strip().isdigit() and len(rows) >= int(cap):
+            more = True
         return RawResult("SELECT", vars=names, rows=rows, convert=to_rdflib, truncated=more)
 
     def write_answer(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,

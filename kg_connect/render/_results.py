@@ -116,6 +116,10 @@ def page(
     """
     doc: dict[str, Any] = {"form": results.form, "total": len(results), "size": size,
                            "atLeast": bool(getattr(results, "truncated", False))}
+    if doc["atLeast"]:  # the exact total, if count() has found it; the size of the next fetch
+        doc["exact"] = getattr(results, "total", None)
+        asked = getattr(results, "_asked", None)
+        doc["more"] = asked.size if asked is not None else len(results)
     if results.form == "ASK":
         doc["boolean"] = bool(results.boolean)
         return doc
@@ -164,8 +168,12 @@ def status_line(doc: dict[str, Any]) -> str:
         return f"{doc['total']:,} triples"
     if doc["total"] == 0:
         return "no rows"
-    of = f"at least {doc['total']:,} (the first {doc['total']:,} were fetched)" if doc.get("atLeast") \
-        else f"{doc['total']:,}"
+    if doc.get("atLeast") and doc.get("exact") is not None:
+        of = f"{doc['total']:,} fetched ({doc['exact']:,} in all)"
+    elif doc.get("atLeast"):
+        of = f"at least {doc['total']:,} (the first {doc['total']:,} were fetched)"
+    else:
+        of = f"{doc['total']:,}"
     return f"showing {doc['first']:,}–{doc['last']:,} of {of}"
 
 

@@ -44,6 +44,9 @@ class ResultsView(StaticCopy, anywidget.AnyWidget):
     page = traitlets.Int(0).tag(sync=True)
     sort: traitlets.List[Any] = traitlets.List().tag(sync=True)
 
+    #: seconds a capped answer's exact count may take before the view says "at least"
+    count_timeout = 2.0
+
     def __init__(self, results: Results | None = None, graph: KnowledgeGraph | None = None, *,
                  page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         if page_size < 1:
@@ -54,7 +57,12 @@ class ResultsView(StaticCopy, anywidget.AnyWidget):
         self.page_size = page_size
         self._order: list[int] | None = None
         self.on_msg(self._on_msg)
+        self._count()
         self._refresh()
+
+    def _count(self) -> None:
+        if self.results is not None and self.results.truncated and self.results.form == "SELECT":
+            self.results.count(timeout=self.count_timeout)  # cheap or not at all
 
     def __repr__(self) -> str:
         return f"<ResultsView {self.results!r}>"
@@ -63,6 +71,7 @@ class ResultsView(StaticCopy, anywidget.AnyWidget):
         """Show new results (used by the editor)."""
         self.results, self.graph, self._order = results, graph, None
         self.sort, self.page = [], 0
+        self._count()
         self._refresh()
 
     def show_error(self, message: str) -> None:
@@ -99,6 +108,19 @@ class ResultsView(StaticCopy, anywidget.AnyWidget):
                     and 0 <= col < len(self.results.vars):
                 text = whole_cell(self.results, self.graph, row, col)
                 self.send({"type": "cell", "row": row, "col": col, "text": text})
+            return
+        if content.get("type") == "more" and self.results.form == "SELECT":
+            try:
+                self.results.fetch_more()
+            except Exception as exc:  # noqa: BLE001 - the error is shown, the rows kept
+                self.payload = {**self.payload, "error": None, "fetchError": str(exc)}
+                return
+            if self.sort:
+                column, direction = (self.sort + [None, None])[:2]
+                self._order = sort_order(self.results, column, direction == "desc")
+            else:
+                self._order = None
+            self._refresh()
             return
         if content.get("type") != "download":
             return

@@ -11,7 +11,9 @@ function status(doc) {
   if (doc.form === "CONSTRUCT" || doc.form === "DESCRIBE") return `${doc.total.toLocaleString("en")} triples`;
   if (!doc.total) return "no rows";
   const total = doc.total.toLocaleString("en");
-  const of = doc.atLeast ? `at least ${total} (the first ${total} were fetched)` : total;
+  let of = total;
+  if (doc.atLeast && doc.exact != null) of = `${total} fetched (${doc.exact.toLocaleString("en")} in all)`;
+  else if (doc.atLeast) of = `at least ${total} (the first ${total} were fetched)`;
   return `showing ${doc.first.toLocaleString("en")}–${doc.last.toLocaleString("en")} of ${of}`;
 }
 
@@ -73,11 +75,21 @@ function render({ model, el: root }) {
       bar.appendChild(el("span", "kgc-pageno", ` page ${p + 1} of ${doc.pages} `));
       bar.appendChild(button("next ›", () => go(p + 1), p >= last));
       bar.appendChild(button("last »", () => go(last), p >= last));
+      if (doc.atLeast) {  // the answer was capped: ask the store for the next rows (LIMIT/OFFSET)
+        const more = button(`fetch ${doc.more.toLocaleString("en")} more rows`, () => {
+          more.disabled = true;
+          more.textContent = "fetching…";
+          model.send({ type: "more" });
+        });
+        more.classList.add("kgc-fetch");
+        bar.appendChild(more);
+      }
     }
     for (const fmt of doc.form === "SELECT" ? ["csv", "json"] : ["turtle"]) {
       bar.appendChild(button(`⤓ ${fmt.toUpperCase()}`, () => model.send({ type: "download", format: fmt })));
     }
     box.appendChild(bar);
+    if (doc.fetchError) box.appendChild(el("div", "kgc-error", doc.fetchError));
     if (doc.form !== "SELECT") {
       box.appendChild(el("pre", "", doc.turtle || ""));
       return;
