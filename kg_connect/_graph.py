@@ -98,7 +98,7 @@ class KnowledgeGraph:
                 token_env: str | None = None, headers: dict[str, str] | None = None, timeout: float = 30,
                 read_only: bool = True, default_graph: str | Iterable[str] | None = None,
                 union_default_graph: bool | None = None, store_url: str | None = None,
-                prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
+                verify: bool | str = True, prefixes: dict[str, str] | None = None) -> KnowledgeGraph:
         """A graph on a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, QLever, Neptune,
         Oxigraph server, ...): queries, results, labels and the analysis run there.
 
@@ -109,7 +109,8 @@ class KnowledgeGraph:
         and ``add()`` write through SPARQL Update at ``update_url`` (default: ``query_url``);
         ``load()`` sends each file in one request to the Graph Store Protocol address
         ``store_url`` (found by itself for Oxigraph server and Virtuoso), else as one update.
-        ``timeout``: seconds for each request. ``default_graph``: the graph (or list of graphs)
+        ``timeout``: seconds for each request. ``verify``: check the server's TLS certificate
+        (the default), or the path of the CA certificates to trust. ``default_graph``: the graph (or list of graphs)
         this graph is about: queries see them as their default graph (``default-graph-uri``;
         Virtuoso's default is every graph, its own system graphs included). Without it,
         ``query(union=True)`` (which the analysis uses) sends every named graph as
@@ -122,7 +123,7 @@ class KnowledgeGraph:
         return cls(prefixes=prefixes, endpoint=EndpointBackend(
             query_url, update_url=update_url, auth=auth, token=token, token_env=token_env, headers=headers,
             timeout=timeout, read_only=read_only, default_graph=default_graph,
-            union_default_graph=union_default_graph, store_url=store_url))
+            union_default_graph=union_default_graph, store_url=store_url, verify=verify))
 
     @property
     def _backend(self) -> Backend:

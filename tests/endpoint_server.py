@@ -28,7 +28,7 @@ GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.Rdf
 class Endpoint:
     """Start with ``Endpoint()``; ``url(path)``; ``requests`` lists what came in; ``stop()``."""
 
-    def __init__(self, store: ox.Store | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, store: ox.Store | None = None, host: str = "127.0.0.1", tls: bool = False) -> None:
         self.store = store or ox.Store()
         self.requests: list[dict[str, Any]] = []
         self.flaky_left = 0
@@ -48,12 +48,21 @@ class Endpoint:
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
+        self.tls = tls
+        if tls:  # HTTPS with the tests' own self-signed certificate (tests/data/tls)
+            import ssl
+            from pathlib import Path
+
+            here = Path(__file__).resolve().parent / "data" / "tls"
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(here / "cert.pem", here / "key.pem")
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.host = host
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def url(self, path: str = "/sparql") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}{path}"
 
     def stop(self) -> None:
         self.server.shutdown()

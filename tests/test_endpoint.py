@@ -16,7 +16,7 @@ from endpoint_server import Endpoint
 from rdflib import Literal, URIRef
 
 import kg_connect
-from conftest import EXAMPLES
+from conftest import DATA, EXAMPLES
 from kg_connect import EndpointError, KnowledgeGraph, QueryError, QueryTimeout
 
 STORY = EXAMPLES / "data" / "story.ttl"
@@ -228,3 +228,78 @@ def test_an_endpoint_timeout_in_a_notebook_is_a_clear_error(served):
     with pytest.raises(QueryTimeout, match=r"no answer within 1 s"):
         KnowledgeGraph.connect(served.url("/slow"), timeout=1).query("ASK {}")
     assert time.monotonic() - start < 4
+
+
+def test_dns_and_tls_failures_are_clear(monkeypatch):
+    import socket
+
+    # an unknown host: the resolver's own error (this machine's tests may not resolve names: the
+    # error is the one getaddrinfo gives for a name that does not exist)
+    def no_such_host(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with monkeypatch.context() as m:
+        m.setattr(socket, "getaddrinfo", no_such_host)
+        with pytest.raises(EndpointError, match=r"http://no-such-host.invalid/sparql: cannot find the host \(DNS\)"):
+            KnowledgeGraph.connect("http://no-such-host.invalid/sparql", timeout=2).query("ASK {}")
+    # a real TLS server whose certificate nobody vouches for
+    store = ox.Store()
+    store.load(path=str(STORY), format=ox.RdfFormat.TURTLE)
+    secure = Endpoint(store, tls=True)
+    try:
+        start = time.monotonic()
+        with pytest.raises(EndpointError, match=r"https://127.0.0.1:\d+/sparql: TLS failed: .*certificate verify failed"):
+            KnowledgeGraph.connect(secure.url(), timeout=5).query("ASK {}")
+        assert time.monotonic() - start < 5
+        # trusted by name: the same server answers
+        trusted = KnowledgeGraph.connect(secure.url(), verify=str(DATA / "tls" / "cert.pem"), token="tls-tok-secret")
+        assert trusted.query("ASK { ?s ?p ?o }").boolean
+        assert secure.requests[-1]["headers"]["Authorization"] == "Bearer tls-tok-secret"
+        with pytest.raises(EndpointError, match="cannot read the certificates to trust in 'nowhere.pem'"):
+            KnowledgeGraph.connect(secure.url(), verify="nowhere.pem")
+        # plain HTTP to the TLS port: the connection breaks, said as such
+        with pytest.raises(EndpointError, match=r"http://127.0.0.1:\d+/sparql: "):
+            KnowledgeGraph.connect(secure.url().replace("https:", "http:"), timeout=3).query("ASK {}")
+    finally:
+        secure.stop()
+
+
+def test_credentials_stay_out_of_notebook_outputs_and_exports(served, monkeypatch, tmp_path):
+    """A notebook that connects with a token and a password, queries, fails, draws and is
+    exported: neither secret is anywhere in what it shows or writes."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("KG_CONNECT_SECRET_TOKEN", "tok-NEVER-SHOWN-42")
+    monkeypatch.setenv("KG_CONNECT_SECRET_PW", served.password)
+    monkeypatch.setenv("KG_CONNECT_WRONG_PW", "wrong-pw-NEVER-SHOWN")
+    cells = [
+        "%load_ext kg_connect\n"
+        f"%sparql_connect story {served.url()} --token-env KG_CONNECT_SECRET_TOKEN",
+        f"%sparql_connect guarded {served.url('/auth')} --user alice --password-env KG_CONNECT_SECRET_PW",
+        "story",
+        "%%sparql -e story --max-rows 5\nSELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "%%sparql -e guarded\nSELECT ?name WHERE { ?p foaf:name ?name } LIMIT 3",
+        "%%sparql -e story --display graph\nCONSTRUCT { ?e schema:attendee ?p } WHERE { ?e schema:attendee ?p }",
+        "from kg_connect import explore\nexplore(story, 'David Wilcox')",
+        "import os, kg_connect\nkg_connect.KnowledgeGraph.connect("
+        f"{served.url('/auth')!r}, auth=('alice', os.environ['KG_CONNECT_WRONG_PW'])).query('ASK {{}}')",
+        f"kg_connect.KnowledgeGraph.connect({served.url('/500')!r}, "
+        "token=os.environ['KG_CONNECT_SECRET_TOKEN']).query('ASK {}')",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
+    path = tmp_path / "secrets.ipynb"
+    nbformat.write(nb, path)
+    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    assert len(errors) == 2 and "HTTP 401" in errors[0].evalue and "HTTP 500" in errors[1].evalue
+    out = tmp_path / "secrets.html"
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "kg_connect", "export", str(path), "-o", str(out)], check=True,
+                   capture_output=True, timeout=300)
+    for text in (path.read_text(), out.read_text()):
+        assert "David Wilcox" in text  # the outputs are there
+        for secret in ("tok-NEVER-SHOWN-42", served.password, "wrong-pw-NEVER-SHOWN"):
+            assert secret not in text

@@ -89,7 +89,7 @@ class EndpointBackend:
                  token: str | None = None, token_env: str | None = None, headers: dict[str, str] | None = None,
                  timeout: float = 30, read_only: bool = True, retries: int = 3,
                  default_graph: str | Iterable[str] | None = None, union_default_graph: bool | None = None,
-                 store_url: str | None = None) -> None:
+                 store_url: str | None = None, verify: bool | str = True) -> None:
         import httpx
 
         parts = urllib.parse.urlsplit(query_url)
@@ -130,7 +130,15 @@ class EndpointBackend:
         self._secret_headers = {k for k in heads if k.lower() in ("authorization", "cookie", "x-api-key")}
         if isinstance(auth, tuple):
             auth = httpx.BasicAuth(*auth)
-        self.client = httpx.Client(auth=auth, headers=heads, follow_redirects=True, timeout=self.timeout)
+        if isinstance(verify, (str, os.PathLike)):  # a CA bundle (a private CA, a self-signed server)
+            import ssl
+
+            try:
+                verify = ssl.create_default_context(cafile=os.fspath(verify))  # type: ignore[assignment]
+            except (OSError, ssl.SSLError) as exc:
+                raise EndpointError(f"cannot read the certificates to trust in {os.fspath(verify)!r}: {exc}") from None
+        self.client = httpx.Client(auth=auth, headers=heads, follow_redirects=True, timeout=self.timeout,
+                                   verify=verify)
 
     def describe(self) -> str:
         return f"endpoint {safe_url(self.query_url)}" + ("" if self.read_only else " (writable)")
