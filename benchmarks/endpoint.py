@@ -70,6 +70,46 @@ def child(contender: str, url: str, text: str, repeat: int, cap: int | None) -> 
             "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+ANALYSIS = ("explore a person", "trace a typical idea", "flows(), every idea", "network_model()",
+            "introductions()")
+
+
+def analysis(where: str, data: str) -> dict[str, object]:
+    """The analysis on the endpoint (``where`` a URL) or on the embedded store over the same
+    file: seconds per step, and for the endpoint the requests sent and megabytes received."""
+    from generate import idea_iri, person_iri
+
+    import kg_connect
+    from kg_connect import KnowledgeGraph
+
+    sent: list[object] = []
+    if where.startswith("http"):
+        kg = KnowledgeGraph.connect(where, timeout=600)
+        kg._backend.client.event_hooks["response"].append(sent.append)
+    else:
+        kg = KnowledgeGraph().load(data)
+    counts = {str(r[0]): int(r[1]) for r in kg.query(
+        "SELECT ?i (COUNT(?m) AS ?n) WHERE { ?m prov:entity ?i } GROUP BY ?i").rows}
+    ideas = sorted(counts, key=lambda i: -counts[i])
+    typical = ideas[len(ideas) // 2] if ideas else idea_iri(0)
+    steps = {
+        ANALYSIS[0]: lambda: kg_connect.explore(kg, person_iri(7)),
+        ANALYSIS[1]: lambda: kg_connect.trace(kg, typical),
+        ANALYSIS[2]: lambda: kg_connect.flows(kg),
+        ANALYSIS[3]: lambda: kg_connect.network_model(kg),
+        ANALYSIS[4]: lambda: kg_connect.introductions(kg),
+    }
+    out: dict[str, object] = {}
+    for name, step in steps.items():
+        sent.clear()
+        t = time.perf_counter()
+        step()
+        took = time.perf_counter() - t
+        got = sum(getattr(r, "num_bytes_downloaded", 0) for r in sent)
+        out[name] = {"s": took, "requests": len(sent), "mb": got / 1e6}
+    return out
+
+
 def measure(contender: str, url: str, text: str, repeat: int, cap: int | None = None) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", contender, url, json.dumps(text), str(repeat),
                           str(cap or 0)], capture_output=True, text=True, check=True, timeout=3600)
@@ -80,8 +120,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", default="1M")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-analysis", action="store_true", help="skip the analysis over the endpoint")
     ap.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child and args.child[0] == "analysis":
+        print(json.dumps(analysis(args.child[1], args.child[2])))
+        return 0
     if args.child:
         contender, url, text, repeat, cap = args.child
         print(json.dumps(child(contender, url, json.loads(text), int(repeat), int(cap) or None)))
@@ -122,6 +166,19 @@ def main() -> int:
         print(f"\nEvery triple as a SELECT ({whole['rows']:,} rows): read whole {whole['s']:.1f} s, "
               f"{whole['mb']:,.0f} MB peak; with the magic's cap of 10,000 rows {capped['s']:.2f} s, "
               f"{capped['mb']:,.0f} MB peak.")
+        if not args.no_analysis:
+            runs = {}
+            for where in (url, "local"):
+                done = subprocess.run([sys.executable, __file__, "--child", "analysis", where, str(data), "0", "0"],
+                                      capture_output=True, text=True, check=True, timeout=7200)
+                runs[where] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"\n| analysis, {args.size} triples | on Oxigraph server | requests | received | embedded store "
+                  "| server / embedded |")
+            print("|---|---:|---:|---:|---:|---:|")
+            for name in ANALYSIS:
+                r, e = runs[url][name], runs["local"][name]
+                print(f"| {name} | {r['s']:.2f} s | {r['requests']:,} | {r['mb']:.2f} MB | {e['s']:.2f} s "
+                      f"| {r['s'] / e['s']:.2f} |")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -14,6 +14,8 @@ from rdflib import URIRef
 from conftest import STORY
 from kg_connect import KgConnectError, KnowledgeGraph, flows, spread, trace
 
+ON_SERVERS = True  # the parity suite: these tests also run on real servers (conftest.SERVERS)
+
 S = "https://w3id.org/kg-connect/examples/story/"
 E = "https://e.org/"
 KGC = [sys.executable, "-m", "kg_connect"]

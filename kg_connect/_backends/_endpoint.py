@@ -22,7 +22,7 @@ from typing import IO, Any, Iterable, Iterator, cast
 import pyoxigraph as ox
 
 from kg_connect._backends._base import Quad, RawResult, Stop
-from kg_connect._backends._oxigraph import _quad_to_rdflib, parse_with_oxigraph
+from kg_connect._backends._oxigraph import parse_with_oxigraph
 from kg_connect._loading import Source
 from kg_connect._sparql import analyse
 from kg_connect._terms import to_oxigraph, to_rdflib
@@ -360,10 +360,7 @@ class EndpointBackend:
             target = ox.NamedNode(home)
             quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
                      else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
-        self._plan = None
-        if self._upload(quads):
-            return
-        self.add(_quad_to_rdflib(q) for q in quads)
+        self._write(quads)
 
     def _graph_store(self) -> str | None:
         if self.store_url or not self._store_ok:
@@ -409,25 +406,29 @@ class EndpointBackend:
 
     def add(self, quads: Iterable[Quad]) -> None:
         self._writable("adding triples")
-        self._plan = None
-        quads = list(quads)
+        home = ox.NamedNode(self.default_graphs[0]) if self.default_graphs else ox.DefaultGraph()
+        self._write([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), home if g is None else to_oxigraph(g))
+                     for s, p, o, g in quads])
+
+    def _write(self, quads: list[Any]) -> None:
+        """Send pyoxigraph quads in one request: to the graph store when there is one, else as
+        one SPARQL Update. The server applies all of it or none."""
         if not quads:
             return
-        # one request: the server applies all of it or none. Blank nodes go in an INSERT
-        # template (Virtuoso refuses them in INSERT DATA); each label is one fresh node there.
-        from rdflib import BNode, URIRef
-
+        self._plan = None
+        if self._upload(quads):
+            return
+        # Blank nodes go in an INSERT template (Virtuoso refuses them in INSERT DATA); each
+        # label is one fresh node there.
         by_graph: dict[Any, list[str]] = {}
         blank = False
-        home = URIRef(self.default_graphs[0]) if self.default_graphs else None  # "the default graph" here
-        for s, p, o, g in quads:
-            g = home if g is None else g
-            blank = blank or isinstance(s, BNode) or isinstance(o, BNode)
-            by_graph.setdefault(g, []).append(" ".join(str(to_oxigraph(t)) for t in (s, p, o)) + " .")
+        for q in quads:
+            blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
         parts = []
         for g, lines in by_graph.items():
             body = "\n".join(lines)
-            parts.append(body if g is None else f"GRAPH {to_oxigraph(g)} {{\n{body}\n}}")
+            parts.append(body if isinstance(g, ox.DefaultGraph) else f"GRAPH {g} {{\n{body}\n}}")
         inner = "\n".join(parts)
         text = f"INSERT {{\n{inner}\n}} WHERE {{}}" if blank else f"INSERT DATA {{\n{inner}\n}}"
         self._send(self.update_url, data={"update": text}, accept="*/*", read=False)
