@@ -32,6 +32,10 @@ __all__ = ["EndpointBackend", "safe_url"]
 
 _SELECT_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
                   "text/tab-separated-values;q=0.8")
+# Oxigraph server writes W3C TSV: 2.6 times smaller than JSON and quicker to parse (Virtuoso's
+# TSV is not the W3C's, so JSON stays first for every other server)
+_TSV_FIRST = ("text/tab-separated-values, application/sparql-results+json;q=0.9, "
+              "application/sparql-results+xml;q=0.8")
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.5"
 _RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
             "application/sparql-results+xml": ox.QueryResultsFormat.XML, "application/xml": ox.QueryResultsFormat.XML,
@@ -211,6 +215,9 @@ class EndpointBackend:
         if self.union_default_graph is None:
             self.union_default_graph = "virtuoso" in self._server
 
+    def _select_accept(self) -> str:
+        return _TSV_FIRST if self._server.startswith("oxigraph") else _SELECT_ACCEPT
+
     def _dataset(self) -> list[str]:
         """The graphs sent as ``default-graph-uri``: those the user chose; for a union query on
         a server whose default graph is not the union, every named graph (the protocol has no
@@ -255,7 +262,7 @@ class EndpointBackend:
         # a query naming its own dataset (FROM, FROM NAMED) keeps it: default-graph-uri would override it
         dataset: list[str] | None = [] if _FROM.search(analyse(text).blanked) else None
         try:
-            response = self._ask(full, _GRAPH_ACCEPT if graph_form else _SELECT_ACCEPT, timeout, stream=True,
+            response = self._ask(full, _GRAPH_ACCEPT if graph_form else self._select_accept(), timeout, stream=True,
                                  dataset=dataset)
         except EndpointError as exc:
             if local is not None and exc.status == 400:
@@ -439,7 +446,7 @@ class EndpointBackend:
         union, max_rows = self.union, self.max_rows
         self.union, self.max_rows = False, None
         try:
-            response = self._ask(text, _SELECT_ACCEPT, stream=True,
+            response = self._ask(text, self._select_accept(), stream=True,
                                  dataset=self.default_graphs if dataset is None else dataset)
             self._learn(response)
             try:
@@ -477,7 +484,12 @@ class EndpointBackend:
     def graph_names(self) -> list[Any]:
         if self.default_graphs:  # the graphs this KnowledgeGraph was scoped to are its default graph
             return []
-        return sorted((to_rdflib(r[0]) for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")),
+        if not self._server:
+            self._select("ASK { }")  # learn what the server is
+        # GRAPH ?g {} lists the named graphs from Oxigraph's index of them (1 ms at 1M triples,
+        # where GRAPH ?g { ?s ?p ?o } scans: 250 ms); other servers may list only non-empty ones
+        pattern = "{ }" if self._server.startswith("oxigraph") else "{ ?s ?p ?o }"
+        return sorted((to_rdflib(r[0]) for r in self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} }}")),
                       key=str)
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
