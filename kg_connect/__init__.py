@@ -50,7 +50,9 @@ __all__ = [
     "explore",
     "explore_idea",
     "explore_shape",
+    "export_sheets",
     "flows",
+    "import_sheets",
     "introductions",
     "ontology_graph",
     "shapes_graph",
@@ -98,6 +100,23 @@ def explore_shape(graph: KnowledgeGraph, projection: str | None = None, **option
     from kg_connect.widgets import explore_shape as widget
 
     return widget(graph, projection, **options)
+
+
+def import_sheets(graph: KnowledgeGraph | None, path: Any, *, base: str | None = None, errors: str = "raise",
+                  **options: Any) -> Any:
+    """Import a workbook (.xlsx, .ods) or a folder of CSV files made from the spreadsheet
+    templates: see :func:`kg_connect.importers.sheets.import_sheets`."""
+    from kg_connect.importers.sheets import import_sheets as run
+
+    return run(graph, path, base=base, errors=errors, **options)
+
+
+def export_sheets(graph: KnowledgeGraph, path: Any) -> Any:
+    """Write the graph into the spreadsheet templates (.xlsx or a folder of CSV files): see
+    :func:`kg_connect.importers.sheets.export_sheets`."""
+    from kg_connect.importers.sheets import export_sheets as run
+
+    return run(graph, path)
 
 
 def load_ipython_extension(ipython: object) -> None:

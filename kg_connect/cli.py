@@ -166,22 +166,47 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N pairs (default 20)")
     p.add_argument("--format", choices=["table", "json"], default="table", help="table (default) or json")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
-    p = sub.add_parser("import", help="map data in another vocabulary into ours (swdf: Semantic Web Dog Food "
-                       "conference data)", description="Map data in another vocabulary into the kg_connect "
-                       "ontology. swdf: Semantic Web Dog Food conference files (SWC, SWRC, FOAF, Dublin Core): "
-                       "papers become evidence, keywords ideas, authors carriers, affiliations groups; one named "
-                       "graph per file. What the data lacks or gets wrong is reported, not fatal.",
-                       epilog="examples:\n  kg-connect import swdf iswc-2010-complete.rdf iswc-2011-complete.rdf "
+    p = sub.add_parser("import", help="map data in another vocabulary into ours (sheets: spreadsheets made from "
+                       "the templates; swdf: Semantic Web Dog Food conference data)",
+                       description="Map data in another vocabulary into the kg_connect ontology. sheets: a "
+                       "workbook (.xlsx, .ods) or a folder of CSV files made from the templates (kg-connect "
+                       "template): people, organisations, events, ideas, mentions, reports; all of it or nothing "
+                       "(--errors report keeps the rows that are fine). swdf: Semantic Web Dog Food conference "
+                       "files (SWC, SWRC, FOAF, Dublin Core): papers become evidence, keywords ideas, authors "
+                       "carriers, affiliations groups; one named graph per file. What the data lacks or gets "
+                       "wrong is reported.",
+                       epilog="examples:\n  kg-connect import sheets network.xlsx -o network.trig\n"
+                       "  kg-connect import swdf iswc-2010-complete.rdf iswc-2011-complete.rdf "
                        "-o iswc.trig\n  kg-connect trace 'linked data' iswc.trig\n\n"
                        ".trig or .nq keep one graph per file; .ttl holds their union.\n" + EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("kind", choices=["swdf"], help="what the FILEs are: swdf (Semantic Web Dog Food)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="the files to import (RDF/XML, Turtle, ...)")
+    p.add_argument("kind", choices=["sheets", "swdf"], help="what the FILEs are: sheets (a workbook or a folder "
+                   "of CSV files from the templates) or swdf (Semantic Web Dog Food)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="the files to import (sheets: one workbook or "
+                   "folder; swdf: RDF/XML, Turtle, ...)")
+    p.add_argument("--base", metavar="IRI", help="sheets: the base of the IRIs made for the things named "
+                   "(default: urn:kg-connect:sheets:<workbook>/)")
+    p.add_argument("--errors", choices=["raise", "report"], default="raise", help="sheets: on an error import "
+                   "nothing (raise, the default) or import the rows that are fine and list the others (report)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE, atomically, in the format "
                    "of its suffix (default: TriG on standard output)")
     p.add_argument("--report", choices=["table", "json"], default="table",
                    help="how to print what was imported and the data's irregularities (to standard error)")
     p.set_defaults(run=_cmd_import)
+    p = sub.add_parser("template", help="write the spreadsheet templates: an empty workbook to fill in",
+                       description="Write the templates as a workbook: one sheet each for people, "
+                       "organisations, events, ideas, mentions and reports (headers with their help, choices as "
+                       "drop-downs), example sheets filled with the story kg_connect was born from, and a notes "
+                       "sheet. Fill it in and import it with: kg-connect import sheets FILE.xlsx -o OUT.ttl",
+                       epilog="examples:\n  kg-connect template -o network.xlsx\n",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="the workbook to write (atomically)")
+    p.set_defaults(run=_cmd_template)
+    p = command("export-sheets", "write the graph's people, organisations, events, ideas, mentions and reports "
+                "into the spreadsheet templates (an .xlsx workbook, or a folder of CSV files), to edit and "
+                "import again", _cmd_export_sheets)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx|DIR",
+                   help="a workbook (.xlsx) or a folder for one CSV file per sheet")
     p = sub.add_parser("export", help="a notebook as one HTML page that needs nothing outside itself "
                        "(working graphs offline)", description="Export a notebook to one HTML page: its graphs "
                        "and tables work offline, in any browser, without a kernel; nothing is fetched from "
@@ -597,8 +622,73 @@ def _cmd_introduce(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from kg_connect.importers.sheets import write_template
+
+    try:
+        path = write_template(args.output)
+    except (ValueError, OSError) as exc:
+        raise KgConnectError(f"-o {args.output}: {exc}") from None
+    print(f"{path}: the templates (people, organisations, events, ideas, mentions, reports), the story as "
+          "examples, and notes", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_export_sheets(args: argparse.Namespace) -> int:
+    from kg_connect.importers.sheets import export_sheets, sheet_rows
+
+    kg = _graph(args)
+    try:
+        path = export_sheets(kg, args.output)
+    except (ValueError, OSError) as exc:
+        raise KgConnectError(f"-o {args.output}: {exc}") from None
+    counts = ", ".join(f"{len(rows):,} {kind}" for kind, rows in sheet_rows(kg).items())
+    print(f"{path}: {counts}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_import_sheets(args: argparse.Namespace) -> int:
+    from kg_connect.importers.sheets import SheetsError, import_sheets
+
+    if len(args.files) != 1:
+        raise KgConnectError("import sheets takes one workbook, CSV file or folder of CSV files")
+    try:
+        result = import_sheets(None, args.files[0], base=args.base, errors=args.errors)
+    except SheetsError as exc:
+        for p in exc.report.errors:
+            print(_visible(f"error: {p}"), file=sys.stderr)
+        for p in exc.report.warnings:
+            print(_visible(f"warning: {p}"), file=sys.stderr)
+        n = len(exc.report.errors)
+        print(f"{args.files[0]}: {n} error{'' if n == 1 else 's'}: nothing was imported (--errors report imports "
+              "the rows that are fine)", file=sys.stderr)
+        return EXIT_ERROR
+    except ValueError as exc:
+        raise KgConnectError(str(exc)) from None
+    for line in result.summary().splitlines():
+        print(_visible(line), file=sys.stderr)
+    if args.output:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", KgConnectWarning)
+            target = result.graph.save(args.output)
+        print(f"{target}: {len(result.graph):,} triples", file=sys.stderr)
+    else:
+        import io
+
+        import pyoxigraph as ox
+
+        buf = io.BytesIO()
+        result.graph._backend.dump(buf, ox.RdfFormat.TRIG, result.graph.namespaces)
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.flush()
+    return EXIT_OK if not result.errors else EXIT_VIOLATIONS  # some rows were skipped (--errors report)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from kg_connect.importers import import_swdf
+
+    if args.kind == "sheets":
+        return _cmd_import_sheets(args)
 
     for f in args.files:
         if not Path(f).is_file():

@@ -20,7 +20,7 @@ def test_public_api_is_small_and_explicit():
         "MissingDependencyError", "QueryError", "QueryTimeout", "Results", "SaveError", "ValidationError",
         "ValidationReport", "__version__", "explore", "load_ipython_extension", "ontology_graph", "shapes_graph",
         "validate", "IdeaTrail", "trace", "spread", "flows", "network_model", "introductions", "explore_idea",
-        "explore_shape",
+        "explore_shape", "import_sheets", "export_sheets",
     ])
     for name in kg_connect.__all__:
         assert hasattr(kg_connect, name)
@@ -49,7 +49,8 @@ def test_wheel_ships_ontology_and_shapes(tmp_path):
     for f in ("kg_connect/ontology/kg_connect.ttl", "kg_connect/ontology/shapes.ttl",
               "kg_connect/ontology/vocabularies.ttl", "kg_connect/ontology/README.md", "kg_connect/py.typed",
               "kg_connect/queries/idea-trail.rq", "kg_connect/render/results.css",
-              "kg_connect/widgets/results.js", "kg_connect/widgets/editor.js", "kg_connect/widgets/editor.css"):
+              "kg_connect/widgets/results.js", "kg_connect/widgets/editor.js", "kg_connect/widgets/editor.css",
+              "kg_connect/importers/sheets-metadata.json", "kg_connect/importers/story-sheets.json"):
         assert f in names, f
     # a fresh venv with only the wheel; dependencies come from this venv's site-packages
     env_dir = tmp_path / "fresh"

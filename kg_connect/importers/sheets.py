@@ -1,0 +1,1070 @@
+"""Spreadsheets in, spreadsheets out: people, organisations, events, ideas, mentions and
+reports kept in a workbook (``.xlsx``, ``.ods``: one sheet per kind) or in CSV files (one
+file per kind, named after it), read into our vocabulary; and the graph written back into
+the same templates.
+
+Things are referred to by name across sheets. Names match whatever their case, spacing and
+non-breaking spaces; IRIs are minted from a base (``urn:kg-connect:sheets:<workbook>/``
+unless given) and stay the same when the same data is imported again. A name that matches
+two different things, or that is defined nowhere (then the thing is made, and marked so), is
+reported, never merged or dropped in silence. Every problem names its sheet (or file), row
+and column, the value and what was expected: ``events!C7: "31/02/2011" is not a date``.
+
+The templates are described by W3C CSVW metadata shipped with the package
+(``sheets-metadata.json``); your own CSV layouts are read with your own CSVW metadata
+(``metadata=``), parsed by the ``csvw`` package. Workbooks are read with python-calamine and
+written with openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg_connect._graph import KnowledgeGraph
+from kg_connect.errors import LoadError
+from kg_connect.importers._sheet_templates import CHOICES, KINDS, SEGMENT, SKOS, TEMPLATES, Column, Template
+
+__all__ = ["Problem", "SheetsError", "SheetsImport", "import_sheets", "read_sheets"]
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                            "nov", "dec"))}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EDITORIAL = URIRef(SKOS + "editorialNote")
+
+
+# ---------------------------------------------------------------------- the report
+@dataclass
+class Problem:
+    """Something wrong in a sheet: where (``events!C7``), what, and how bad."""
+
+    sheet: str
+    row: int | None
+    column: str | None  # the column's letter
+    message: str
+    severity: str = "error"  # "error" (the row cannot be read) or "warning" (read, but look)
+    value: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.row is None:
+            return self.sheet
+        return f"{self.sheet}!{self.column or ''}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class SheetsImport:
+    """What an import did: counts per kind, warnings, errors, skipped rows, and whether the
+    result conforms to the shapes. Shows as a table in notebooks."""
+
+    graph: KnowledgeGraph
+    graph_name: str
+    base: str
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "events row 7", with errors="report"
+    conforms: bool | None = None
+    violations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"graph": self.graph_name, "base": self.base, "counts": dict(self.counts),
+                "errors": [str(p) for p in self.errors], "warnings": [str(p) for p in self.warnings],
+                "skipped": list(self.skipped), "conforms": self.conforms, "violations": list(self.violations)}
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n:,} {TEMPLATES[k].kind if n != 1 else TEMPLATES[k].singular}"
+                           for k, n in self.counts.items() if k in TEMPLATES and n)
+        lines = [f"imported into <{self.graph_name}>: {counts or 'nothing'}"]
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped):,} rows with errors: " + "; ".join(self.skipped[:20])
+                         + (" …" if len(self.skipped) > 20 else ""))
+        lines += [f"error: {p}" for p in self.errors]
+        lines += [f"warning: {p}" for p in self.warnings]
+        if self.conforms is False:
+            lines.append(f"{len(self.violations)} shape violations: " + "; ".join(self.violations[:5]))
+        elif self.conforms:
+            lines.append("conforms to the kg_connect shapes")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        total = sum(self.counts.get(k, 0) for k in KINDS)
+        return (f"<SheetsImport {total:,} things into <{self.graph_name}>, {len(self.warnings)} warnings, "
+                f"{len(self.errors)} errors>")
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        rows = "".join(f"<tr><td>{e(k)}</td><td>{n:,}</td></tr>" for k, n in self.counts.items() if n)
+        problems = "".join(
+            f'<tr class="kgc-{p.severity}"><td>{e(p.severity)}</td><td>{e(p.where)}</td><td>{e(p.message)}</td></tr>'
+            for p in self.errors + self.warnings)
+        shape = ("conforms to the kg_connect shapes" if self.conforms else
+                 f"{len(self.violations)} shape violations" if self.conforms is False else "not checked")
+        out = (f'<div class="kgc-import"><p>Imported into <code>{e(self.graph_name)}</code>; {e(shape)}.'
+               + (f" Skipped {len(self.skipped):,} rows with errors." if self.skipped else "") + "</p>"
+               f"<table><thead><tr><th>kind</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>")
+        if problems:
+            out += (f"<table><thead><tr><th></th><th>where</th><th>what</th></tr></thead><tbody>{problems}"
+                    "</tbody></table>")
+        return out + "</div>"
+
+
+class SheetsError(LoadError):
+    """A workbook or CSV folder could not be imported: nothing was added. ``report`` lists
+    every problem (sheet, row, column, value, what was expected)."""
+
+    def __init__(self, report: SheetsImport, source: str) -> None:
+        self.report = report
+        first = report.errors[0] if report.errors else None
+        more = len(report.errors) - 1
+        reason = (f"{first}" if first else "the import failed") + (f" (and {more} more errors)" if more > 0 else "")
+        super().__init__(reason + "; nothing was imported (errors='report' imports the rows that are fine)",
+                         source)
+        self.line = first.row if first else None
+
+
+# ---------------------------------------------------------------------- reading the cells
+@dataclass
+class Cell:
+    value: Any
+    column: str  # its letter
+
+
+@dataclass
+class Sheet:
+    kind: str
+    source: str  # "events" (a sheet) or "events.csv" (a file)
+    columns: dict[str, str]  # template column -> letter
+    rows: list[tuple[int, dict[str, list[Cell]]]]  # row number, template column -> its cells
+
+
+def _letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def clean(value: Any) -> Any:
+    """A cell's text with spaces trimmed and runs of spaces (non-breaking ones too) made one
+    (and Excel's text mark, a leading apostrophe before = + - @, taken off)."""
+    if isinstance(value, str):
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+        if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+            text = text[1:]
+        return text
+    return value
+
+
+def key(name: str) -> str:
+    """How names are matched: the same whatever their case and spacing."""
+    return clean(name).casefold()
+
+
+def _kind_of(name: str) -> str | None:
+    k = key(Path(name).stem if name.lower().endswith((".csv", ".tsv", ".txt")) else name)
+    for kind, t in TEMPLATES.items():
+        if k == kind or k in t.aliases:
+            return kind
+    return None
+
+
+def _header_map(t: Template, header: list[Any], source: str, problems: list[Problem],
+                merged: set[int], titles: dict[str, str] | None = None) -> dict[int, str]:
+    """Cell index -> template column, from a header row (any order, any case); ``titles``: more
+    header texts for template columns (from CSVW metadata)."""
+    names = {}
+    for c in t.columns:
+        for alias in (c.name, *c.aliases):
+            names[key(alias)] = c.name
+    names.update(titles or {})
+    out: dict[int, str] = {}
+    last = None
+    for i, h in enumerate(header):
+        text = clean(str(h)) if h not in (None, "") else ""
+        if not text:
+            if last is not None and i in merged:  # a merged header cell spans this column too
+                out[i] = last
+            continue
+        name = names.get(key(text))
+        if name is None:
+            problems.append(Problem(source, 1, _letter(i), f'column "{text}" is not one of the {t.kind} template\'s '
+                                    f"({', '.join(c.name for c in t.columns)}): it is ignored", "warning", text))
+            last = None
+            continue
+        if name in out.values() and i not in merged:
+            problems.append(Problem(source, 1, _letter(i), f'a second "{name}" column: its values are added to '
+                                    "the first one's", "warning", text))
+        out[i] = name
+        last = name
+    return out
+
+
+def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem], merged: set[int],
+           first_row: int = 1, titles: dict[str, str] | None = None) -> Sheet | None:
+    t = TEMPLATES[kind]
+    header_at = next((i for i, r in enumerate(grid) if any(clean(c) not in (None, "") for c in r)), None)
+    if header_at is None:
+        return Sheet(kind, source, {}, [])
+    header = grid[header_at]
+    where = _header_map(t, header, source, problems, merged, titles)
+    head_row = first_row + header_at
+    for p in problems:
+        if p.sheet == source and p.row == 1 and head_row != 1:
+            p.row = head_row
+    wanted = t.key or "event"
+    if wanted not in where.values():
+        problems.append(Problem(source, head_row, None, f'no "{wanted}" column: the {kind} sheet needs one '
+                                f"(its columns: {', '.join(c.name for c in t.columns)})"))
+        return None
+    columns: dict[str, str] = {}
+    for i, name in where.items():
+        columns.setdefault(name, _letter(i))
+    rows = []
+    for n, raw in enumerate(grid[header_at + 1:], start=head_row + 1):
+        cells: dict[str, list[Cell]] = {}
+        for i, name in where.items():
+            if i < len(raw):
+                v = clean(raw[i])
+                if v not in (None, ""):
+                    cells.setdefault(name, []).append(Cell(v, _letter(i)))
+        if cells:  # empty rows are skipped
+            rows.append((n, cells))
+    return Sheet(kind, source, columns, rows)
+
+
+def _read_workbook(path: Path, problems: list[Problem]) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - the reader's own words
+        raise LoadError(f"cannot read this workbook: {exc}", str(path)) from None
+    sheets = []
+    for name in book.sheet_names:
+        kind = _kind_of(name)
+        if kind is None:
+            if not key(name).startswith(("example", "notes", "readme")):
+                problems.append(Problem(name, None, None, f'sheet "{name}" is not one of the templates '
+                                        f"({', '.join(KINDS)}): it is ignored", "warning"))
+            continue
+        sheet = book.get_sheet_by_name(name)
+        grid = sheet.to_python(skip_empty_area=False)
+        merged = {c for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or []) for c in range(c1 + 1, c2 + 1)}
+        got = _sheet(kind, name, grid, problems, merged)
+        if got is not None:
+            sheets.append(got)
+    return sheets
+
+
+def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(source, None, None, "not UTF-8: read as Windows-1252 (Excel's 'CSV' on Windows)",
+                                "warning"))
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_csv(path: Path, problems: list[Problem], kind: str | None = None,
+              dialect: dict[str, Any] | None = None, titles: dict[str, str] | None = None) -> Sheet | None:
+    kind = kind or _kind_of(path.name)
+    if kind is None:
+        return None
+    if not path.is_file():
+        raise LoadError("no such file", str(path))
+    encoding = (dialect or {}).get("encoding")
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            text = path.read_bytes().decode(encoding)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise LoadError(f"not {encoding}, as its metadata says: {exc}", str(path)) from None
+    else:
+        text = _decode(path.read_bytes(), path.name, problems)
+    delimiter = (dialect or {}).get("delimiter")
+    if not delimiter:
+        first = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
+    grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _sheet(kind, path.name, grid, problems, set(), titles=titles)
+
+
+def _read_metadata(meta: Path, problems: list[Problem]) -> list[Sheet]:
+    """CSV files described by your own W3C CSVW metadata (read by the csvw package): each
+    table is the template named by its ``dc:title`` (or its file's name), and each column the
+    template column named by its ``name`` or one of its ``titles``."""
+    import json
+
+    from csvw import Table, TableGroup
+
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8-sig"))
+        if not isinstance(data, dict) or "http://www.w3.org/ns/csvw" not in json.dumps(data.get("@context")):
+            raise ValueError('it has no "@context": "http://www.w3.org/ns/csvw"')
+        if not (isinstance(data.get("tables"), list) and data["tables"]) and not isinstance(data.get("url"), str):
+            raise ValueError('it needs "tables" (a list of tables) or the "url" of one table')
+        group = TableGroup.from_file(meta) if "tables" in data else Table.from_file(meta)
+    except Exception as exc:  # noqa: BLE001 - the library's own words
+        raise LoadError(f"not CSVW metadata that can be read: {exc}", str(meta)) from None
+    sheets = []
+    for table in getattr(group, "tables", [group]):
+        file = meta.parent / str(table.url)
+        title = (table.common_props or {}).get("dc:title")
+        kind = _kind_of(str(title)) if title else None
+        kind = kind or _kind_of(file.name)
+        if kind is None:
+            known = ", ".join(KINDS)
+            problems.append(Problem(meta.name, None, None, f'table "{table.url}" is none of the templates ({known}): '
+                                    'give it a dc:title such as "events"; it is ignored', "warning"))
+            continue
+        t = TEMPLATES[kind]
+        ours = {key(c.name): c.name for c in t.columns} | {key(a): c.name for c in t.columns for a in c.aliases}
+        titles: dict[str, str] = {}
+        for column in table.tableSchema.columns:
+            texts = [str(column.name or "").replace("_", " ")]
+            for _, ts in (column.titles or {}).items():
+                texts += [str(x) for x in ts]
+            target = next((ours[key(x)] for x in texts if key(x) in ours), None)
+            if target is None:
+                problems.append(Problem(meta.name, None, None, f'column "{column.name}" of {table.url} is none of '
+                                        f"the {kind} template's ({', '.join(c.name for c in t.columns)}): give it "
+                                        "one of those as its name; it is ignored", "warning"))
+                continue
+            for x in texts:
+                titles[key(x)] = target
+        dialect = table.dialect or group.dialect if hasattr(group, "dialect") else table.dialect
+        got = _read_csv(file, problems, kind, {"delimiter": getattr(dialect, "delimiter", None),
+                                               "encoding": getattr(dialect, "encoding", None)}, titles)
+        if got is not None:
+            sheets.append(got)
+    return sheets
+
+
+def read_sheets(path: str | Path, metadata: str | Path | None = None) -> tuple[list[Sheet], list[Problem]]:
+    """The template sheets of a workbook (``.xlsx``, ``.ods``, ``.xls``), a CSV file or a folder
+    of CSV files (or the CSV files your CSVW ``metadata`` describes), with the problems met
+    reading them."""
+    path = Path(path)
+    problems: list[Problem] = []
+    if metadata is not None or path.name.endswith(("-metadata.json", ".csv-metadata.json")):
+        meta = Path(metadata) if metadata is not None else path
+        if not meta.is_file():
+            raise LoadError("no such file", str(meta))
+        return _read_metadata(meta, problems), problems
+    if not path.exists():
+        raise LoadError("no such file or folder", str(path))
+    if path.is_dir():
+        sheets = []
+        for f in sorted(path.iterdir()):
+            if f.suffix.lower() in (".csv", ".tsv", ".txt"):
+                got = _read_csv(f, problems)
+                if got is not None:
+                    sheets.append(got)
+                elif _kind_of(f.name) is None:
+                    problems.append(Problem(f.name, None, None, f'"{f.name}" is not named after a template '
+                                            f"({', '.join(k + '.csv' for k in KINDS)}): it is ignored", "warning"))
+        return sheets, problems
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        got = _read_csv(path, problems)
+        if got is None:
+            raise LoadError(f"a CSV file is read as the template it is named after ({', '.join(KINDS)}); "
+                            "rename it, or give a folder of them", str(path))
+        return [got], problems
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb"):
+        return _read_workbook(path, problems), problems
+    raise LoadError("not a workbook (.xlsx, .ods) nor CSV (.csv, or a folder of them)", str(path))
+
+
+# ---------------------------------------------------------------------- values
+def parse_date(value: Any) -> dt.date | dt.datetime | None:
+    """A date from a cell: a date or datetime, an Excel serial number, or text such as
+    2011-11-25, 25/11/2011, 25.11.2011, Nov 25 2011, 25 November 2011, November 25, 2011.
+    None if it is not one (31/02/2011 is not)."""
+    if isinstance(value, dt.datetime):
+        return value if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 200_000:  # Excel's serial day numbers (1900 date system)
+            day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            frac = value - int(value)
+            if frac:
+                return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=round(frac * 86400))
+            return day
+        return None
+    text = clean(str(value))
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", text)
+        if m:
+            d, mo, y = (int(g) for g in m.groups())
+            y = y + 2000 if y < 100 else y
+            if mo > 12 and d <= 12:  # 11/25/2011: month first
+                d, mo = mo, d
+            return dt.date(y, mo, d)
+        words = re.sub(r"[,.]", " ", text).lower().split()
+        if len(words) == 3:
+            a, b, c = words
+            if a[:3] in _MONTHS and b.isdigit() and c.isdigit():  # Nov 25 2011
+                return dt.date(int(c), _MONTHS[a[:3]], int(b))
+            if b[:3] in _MONTHS and a.rstrip("stndrh").isdigit() and c.isdigit():  # 25 Nov 2011, 25th Nov 2011
+                return dt.date(int(c), _MONTHS[b[:3]], int(a.rstrip("stndrh")))
+        if re.fullmatch(r"\d+(\.\d+)?", text) and 20_000 <= float(text) < 80_000:  # a serial number as text
+            return parse_date(float(text))
+    except ValueError:
+        return None
+    return None
+
+
+def _date_literal(d: dt.date | dt.datetime, moment: bool = False) -> Literal:
+    """xsd:date (xsd:dateTime if it has a time, or if ``moment``: a mention's time)."""
+    if moment and not isinstance(d, dt.datetime):
+        d = dt.datetime.combine(d, dt.time())
+    if isinstance(d, dt.datetime):
+        return Literal(d.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def slug(text: str) -> str:
+    s = unicodedata.normalize("NFKD", clean(text)).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:80] or "x"
+
+
+# ---------------------------------------------------------------------- names and IRIs
+class _Names:
+    """Every thing named in the sheets: kind -> name key -> (IRI, label, where defined)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.defined: dict[str, dict[str, tuple[URIRef, str, str]]] = {k: {} for k in (*KINDS, "places", "roles")}
+        self.used: set[URIRef] = set()
+        self.made: list[tuple[str, str, str]] = []  # (kind, name, where first referred to)
+
+    def mint(self, kind: str, name: str) -> URIRef:
+        stem = self.base + SEGMENT[kind] + "/" + slug(name)
+        iri, n = URIRef(stem), 1
+        while iri in self.used:
+            n += 1
+            iri = URIRef(f"{stem}-{n}")
+        self.used.add(iri)
+        return iri
+
+    def define(self, kind: str, name: str, where: str) -> tuple[URIRef, str | None]:
+        """The IRI for ``name`` in ``kind``, and where it was defined before (a duplicate)."""
+        k = key(name)
+        if k in self.defined[kind]:
+            return self.defined[kind][k][0], self.defined[kind][k][2]
+        iri = self.mint(kind, name)
+        self.defined[kind][k] = (iri, clean(name), where)
+        return iri, None
+
+    def find(self, kinds: tuple[str, ...], name: str) -> list[tuple[str, URIRef]]:
+        k = key(name)
+        return [(kind, self.defined[kind][k][0]) for kind in kinds if k in self.defined[kind]]
+
+
+# ---------------------------------------------------------------------- the import
+def _default_base(path: Path) -> str:
+    return f"urn:kg-connect:sheets:{slug(path.stem if path.is_file() else path.name)}/"
+
+
+def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str | None = None,
+                  errors: str = "raise", validate: bool = True, metadata: str | Path | None = None) -> SheetsImport:
+    """Import a workbook or a folder of CSV files made from the templates into ``graph`` (a new
+    graph if None), in a named graph of its own (``base`` without its last ``/``). Your own
+    column layouts: pass W3C CSVW ``metadata`` naming, for each of your columns, the template
+    column it is (or give the metadata file as ``path``).
+
+    All or nothing: on an error nothing is added and :class:`SheetsError` is raised, listing
+    every problem, unless ``errors="report"``: then the rows that are fine are imported and
+    each skipped row is listed. Returns a :class:`SheetsImport` (counts, warnings, errors,
+    whether the result conforms to the shapes)."""
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    path = Path(path)
+    sheets, problems = read_sheets(path, metadata)
+    base = base or _default_base(path)
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base):
+        raise ValueError(f"base must be an IRI (https://..., urn:...), not {base!r}")
+    if not base.endswith(("/", "#", ":")):
+        base += "/"
+    graph = graph if graph is not None else KnowledgeGraph()
+    name = base.rstrip("/#:")
+    report = SheetsImport(graph, name, base, sources=[s.source for s in sheets])
+    quads, bad_rows = _convert(sheets, base, problems, report)
+    report.errors = [p for p in problems if p.severity == "error"]
+    report.warnings = [p for p in problems if p.severity == "warning"]
+    if report.errors and errors == "raise":
+        raise SheetsError(report, str(path))
+    report.skipped = [f"{s} row {r}" for s, r in sorted(bad_rows, key=lambda x: (x[0], x[1]))]
+    g = URIRef(name)
+    graph.add((s, p, o, g) for s, p, o in quads)
+    if validate and quads:
+        check = KnowledgeGraph()
+        check.add(quads)
+        result = check.validate()
+        report.conforms = bool(result.conforms)
+        report.violations = [str(v) for v in getattr(result, "results", [])][:200]
+    return report
+
+
+def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
+             report: SheetsImport) -> tuple[list[tuple[Any, Any, Any]], set[tuple[str, int]]]:
+    names = _Names(base)
+    by_kind: dict[str, list[Sheet]] = {}
+    for s in sheets:
+        by_kind.setdefault(s.kind, []).append(s)
+    bad: set[tuple[str, int]] = set()
+
+    def error(sheet: Sheet, row: int, cell: Cell | None, message: str, value: Any = None) -> None:
+        problems.append(Problem(sheet.source, row, cell.column if cell else None, message, "error",
+                                None if value is None else str(value)))
+        bad.add((sheet.source, row))
+
+    def warn(sheet: Sheet, row: int, cell: Cell | None, message: str) -> None:
+        problems.append(Problem(sheet.source, row, cell.column if cell else None, message, "warning"))
+
+    # 1. every named thing first, so that sheets can refer to each other in any order
+    rows_of: dict[str, list[tuple[Sheet, int, dict[str, list[Cell]], URIRef]]] = {k: [] for k in KINDS}
+    for kind in KINDS:
+        t = TEMPLATES[kind]
+        for sheet in by_kind.get(kind, []):
+            for row, cells in sheet.rows:
+                if not t.key:  # mentions: made below
+                    rows_of[kind].append((sheet, row, cells, URIRef("")))
+                    continue
+                named = cells.get(t.key)
+                if not named:
+                    error(sheet, row, None, f'no {t.key}: every {t.singular} needs one (column "{t.key}")')
+                    continue
+                cell = named[0]
+                iri, before = names.define(kind, str(cell.value), f"{sheet.source}!{cell.column}{row}")
+                if before:
+                    warn(sheet, row, cell, f'"{cell.value}" is also defined at {before}: both rows describe '
+                                           "one " + t.singular)
+                rows_of[kind].append((sheet, row, cells, iri))
+    # a name defined as two kinds of agent is worth a word where it is used
+    out: list[tuple[Any, Any, Any]] = []
+    rows_out: dict[tuple[str, int], list[tuple[Any, Any, Any]]] = {}
+
+    def refer(sheet: Sheet, row: int, cell: Cell, column: Column) -> URIRef | None:
+        text = str(cell.value)
+        found = names.find(column.refers, text)
+        if len(found) > 1:
+            kinds = " and ".join(f"a {TEMPLATES[k].singular}" for k, _ in found)
+            error(sheet, row, cell, f'"{text}" names both {kinds}: rename one of them, so that {column.name} '
+                                    "says which", text)
+            return None
+        if found:
+            return found[0][1]
+        kind = column.refers[0]
+        iri, _ = names.define(kind, text, f"{sheet.source}!{cell.column}{row}")
+        if kind not in ("places",):
+            names.made.append((kind, text, f"{sheet.source}!{cell.column}{row}"))
+            warn(sheet, row, cell, f'"{text}" ({column.name}) is defined in no {kind} sheet: made as a new '
+                                   f"{TEMPLATES[kind].singular if kind in TEMPLATES else kind}, marked as such")
+        return iri
+
+    def values(sheet: Sheet, row: int, cells: dict[str, list[Cell]], column: Column) -> Iterator[tuple[Cell, str]]:
+        for cell in cells.get(column.name, []):
+            parts = [cell.value] if not isinstance(cell.value, str) else \
+                ([clean(p) for p in cell.value.split(";")] if column.many else [cell.value])
+            if not column.many and isinstance(cell.value, str) and ";" in cell.value and column.kind == "ref":
+                warn(sheet, row, cell, f'"{cell.value}": {column.name} takes one name; the whole text is read '
+                                       "as that name")
+            for part in parts:
+                if part not in (None, ""):
+                    yield Cell(part, cell.column), part
+
+    event_dates: dict[URIRef, Literal] = {}
+    mention_at: dict[tuple[URIRef, URIRef], URIRef] = {}  # (event, idea) -> its mention
+    pending_previous: list[tuple[Sheet, int, Cell, URIRef, URIRef, URIRef]] = []
+    for kind in KINDS:
+        t = TEMPLATES[kind]
+        for sheet, row, cells, iri in rows_of[kind]:
+            triples: list[tuple[Any, Any, Any]] = []
+            ok = True
+            if kind == "mentions":
+                iri, ok = _mention(sheet, row, cells, names, triples, error, refer, values, event_dates,
+                                   mention_at, pending_previous)
+                if iri is None:
+                    continue
+            else:
+                for type_ in t.types:
+                    triples.append((iri, RDF.type, URIRef(type_)))
+                label = cells[t.key][0].value
+                triples.append((iri, URIRef(t.label), Literal(str(label))))
+            for column in t.columns:
+                if column.name == t.key or kind == "mentions" and column.name in ("event", "idea", "date",
+                                                                                   "came from"):
+                    continue
+                for cell, value in values(sheet, row, cells, column):
+                    got = _value(sheet, row, cell, value, column, refer, error)
+                    if got is None:
+                        ok = False
+                        continue
+                    if column.name == "role" and kind == "people":
+                        continue  # below, with the organisation
+                    if column.kind == "choice" and not column.prop:  # organisation kinds
+                        triples.append((iri, RDF.type, got))
+                        continue
+                    if column.inverse:
+                        triples.append((got, URIRef(column.prop), iri))
+                    else:
+                        triples.append((iri, URIRef(column.prop), got))
+                    if column.prop.endswith("superEvent"):
+                        triples.append((got, URIRef("https://schema.org/subEvent"), iri))
+                    if column.refers and column.refers[0] == "places":
+                        triples.append((got, RDF.type, URIRef("https://schema.org/Place")))
+                        triples.append((got, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+                                        Literal(str(value))))
+            if kind == "people":
+                _role(sheet, row, cells, iri, names, triples, values, refer, warn)
+            if kind == "reports" and (cells.get("date") or cells.get("url")):
+                triples += [(iri, RDF.type, URIRef(x)) for x in t.extra["posted"]]
+            if kind == "events":
+                for p, o in ((p, o) for s, p, o in triples if s == iri):
+                    if str(p).endswith("startDate"):
+                        event_dates[iri] = o
+            if not ok:
+                bad.add((sheet.source, row))
+            rows_out[(sheet.source, row)] = triples
+            report.counts[kind] = report.counts.get(kind, 0) + 1
+    for sheet, row, cell, mention, event, idea in pending_previous:
+        previous = mention_at.get((event, idea))
+        if previous is None:
+            error(sheet, row, cell, f'"{cell.value}" has no mention of this idea in the mentions sheet: '
+                                    "came from names an earlier event where the same idea was mentioned",
+                  cell.value)
+            continue
+        rows_out[(sheet.source, row)].append((mention, URIRef("https://w3id.org/kg-connect/ns#previousMention"),
+                                              previous))
+    for kind, text, where in names.made:
+        iri = names.defined[kind][key(text)][0]
+        made = TEMPLATES.get(kind)
+        extra: list[tuple[Any, Any, Any]] = [(iri, RDF.type, URIRef(x)) for x in (made.types if made else ())]
+        if made is not None:
+            extra.append((iri, URIRef(made.label), Literal(text)))
+        extra.append((iri, EDITORIAL, Literal(f"Named at {where} but defined in no {kind} sheet.")))
+        out.extend(extra)
+        report.counts[kind] = report.counts.get(kind, 0) + 1
+    for where_, triples in rows_out.items():
+        if where_ not in bad:
+            out.extend(triples)
+        else:
+            kind = next((s.kind for s in sheets if s.source == where_[0]), "")
+            report.counts[kind] = report.counts.get(kind, 0) - 1
+    report.counts = {k: report.counts.get(k, 0) for k in KINDS if report.counts.get(k, 0)}
+    return list(dict.fromkeys(out)), bad
+
+
+def _value(sheet: Sheet, row: int, cell: Cell, value: Any, column: Column, refer: Any, error: Any) -> Any:
+    if column.kind == "text":
+        return Literal(str(value) if not isinstance(value, float) or not value.is_integer() else str(int(value)))
+    if column.kind == "date":
+        d = parse_date(value)
+        if d is None:
+            error(sheet, row, cell, f'"{value}" is not a date (expected a date such as 2011-11-25, 25/11/2011 or '
+                                    "Nov 25 2011)", value)
+            return None
+        return _date_literal(d)
+    if column.kind == "url":
+        text = str(value)
+        if not re.match(r"^(https?|mailto|ftp):", text, re.I):
+            if re.match(r"^[\w.-]+\.[a-z]{2,}(/|$)", text, re.I):
+                text = "https://" + text
+            else:
+                error(sheet, row, cell, f'"{value}" is not a web address (expected https://...)', value)
+                return None
+        if re.search(r'[\s<>"{}|\\^`]', text):
+            error(sheet, row, cell, f'"{value}" is not a web address (it has spaces or <>"{{}}|\\^`)', value)
+            return None
+        return URIRef(text)
+    if column.kind == "choice":
+        k = key(str(value))
+        if k not in column.choices and not (column.name == "network model" and k in CHOICES):
+            error(sheet, row, cell, f'"{value}" is not one of: {", ".join(column.choices)} ({column.name})', value)
+            return None
+        return URIRef(CHOICES[k])
+    return refer(sheet, row, cell, column)
+
+
+def _role(sheet: Sheet, row: int, cells: dict[str, list[Cell]], person: URIRef, names: _Names,
+          triples: list[Any], values: Any, refer: Any, warn: Any) -> None:
+    """``role``: the person's role in their organisation (several roles separated by ``;`` go
+    with the organisations in order). Each becomes an org:Membership with that org:role; the
+    role "head" is org:headOf."""
+    if not cells.get("role"):
+        return
+    cell = cells["role"][0]
+    roles = [clean(r) for r in str(cell.value).split(";")]  # by place: an empty one is an organisation without
+    orgs = [triple[2] for triple in triples if str(triple[1]).endswith("memberOf")]
+    if len(roles) == 1 and len(orgs) > 1:
+        warn(sheet, row, cell, f'role "{roles[0]}" is for which of the {len(orgs)} organisations? Give one role '
+                               "per organisation, separated by ; in the same order: kept as a note")
+        triples.append((person, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(f"Role: {roles[0]}")))
+        return
+    if len(roles) != len(orgs):
+        warn(sheet, row, cell, f"{len(roles)} roles for {len(orgs)} organisations: each role goes with the "
+                               "organisation in the same place; the others are kept as a note")
+    for role, org_ in zip(roles, orgs):
+        if not role:
+            continue
+        if key(str(role)) == "head":
+            triples.remove((person, URIRef("http://www.w3.org/ns/org#memberOf"), org_))
+            triples.append((person, URIRef("http://www.w3.org/ns/org#headOf"), org_))
+            continue
+        role_iri, _ = names.define("roles", str(role), f"{sheet.source}!{cell.column}{row}")
+        membership = URIRef(f"{names.base}membership/{str(person).rsplit('/', 1)[-1]}--"
+                            f"{str(org_).rsplit('/', 1)[-1]}")
+        triples += [(membership, RDF.type, URIRef("http://www.w3.org/ns/org#Membership")),
+                    (membership, URIRef("http://www.w3.org/ns/org#member"), person),
+                    (membership, URIRef("http://www.w3.org/ns/org#organization"), org_),
+                    (membership, URIRef("http://www.w3.org/ns/org#role"), role_iri),
+                    (role_iri, RDF.type, URIRef("http://www.w3.org/ns/org#Role")),
+                    (role_iri, URIRef(SKOS + "prefLabel"), Literal(str(role)))]
+    for role in [r for r in roles[len(orgs):] if r]:
+        triples.append((person, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(f"Role: {role}")))
+
+
+def _mention(sheet: Sheet, row: int, cells: dict[str, list[Cell]], names: _Names, triples: list[Any],
+             error: Any, refer: Any, values: Any, event_dates: dict[URIRef, Literal],
+             mention_at: dict[tuple[URIRef, URIRef], URIRef], pending: list[Any]) -> tuple[Any, bool]:
+    t = TEMPLATES["mentions"]
+    event_cells, idea_cells = cells.get("event"), cells.get("idea")
+    if not event_cells or not idea_cells:
+        missing = " and ".join(n for n, c in (("event", event_cells), ("idea", idea_cells)) if not c)
+        error(sheet, row, None, f"no {missing}: a mention says which idea came up at which event")
+        return None, False
+    event = refer(sheet, row, event_cells[0], t.column("event"))
+    idea = refer(sheet, row, idea_cells[0], t.column("idea"))
+    if event is None or idea is None:
+        return None, False
+    stem = f"{slug(str(event_cells[0].value))}--{slug(str(idea_cells[0].value))}"
+    mention = names.mint("mentions", stem)
+    mention_at.setdefault((event, idea), mention)
+    triples += [(mention, RDF.type, URIRef("https://w3id.org/kg-connect/ns#IdeaMention")),
+                (event, URIRef("http://www.w3.org/ns/prov#qualifiedUsage"), mention),
+                (event, URIRef("http://www.w3.org/ns/prov#used"), idea),
+                (mention, URIRef("http://www.w3.org/ns/prov#entity"), idea)]
+    ok = True
+    when = cells.get("date")
+    if when:
+        d = parse_date(when[0].value)
+        if d is None:
+            error(sheet, row, when[0], f'"{when[0].value}" is not a date (expected a date such as 2011-11-25, '
+                                       "25/11/2011 or Nov 25 2011)", when[0].value)
+            ok = False
+        else:
+            triples.append((mention, URIRef("http://www.w3.org/ns/prov#atTime"), _date_literal(d, moment=True)))
+    elif event in event_dates:  # no date: the event's (events are read before mentions)
+        d = parse_date(str(event_dates[event]))
+        if d is not None:
+            triples.append((mention, URIRef("http://www.w3.org/ns/prov#atTime"), _date_literal(d, moment=True)))
+    came = cells.get("came from")
+    if came:
+        previous_event = refer(sheet, row, came[0], t.column("came from"))
+        if previous_event is not None:
+            pending.append((sheet, row, came[0], mention, previous_event, idea))
+    return mention, ok
+
+
+
+# ---------------------------------------------------------------------- back again
+_EXPORT = {
+    "people": """SELECT ?s WHERE { ?s a foaf:Person }""",
+    "organisations": """SELECT DISTINCT ?s WHERE { { ?s a org:Organization } UNION { ?s a foaf:Group }
+                        UNION { ?s a foaf:Organization } FILTER NOT EXISTS { ?s a foaf:Person } }""",
+    "events": """SELECT ?s WHERE { ?s a schema:Event }""",
+    "ideas": """SELECT ?s WHERE { ?s a kgc:Idea }""",
+    "mentions": """SELECT ?s WHERE { ?s a kgc:IdeaMention }""",
+    "reports": """SELECT DISTINCT ?s WHERE { ?s dcterms:title ?t
+                  FILTER NOT EXISTS { ?s a schema:Event } FILTER NOT EXISTS { ?s a kgc:IdeaMention } }""",
+}
+_KIND_OF_TYPE = {v: k for k, v in CHOICES.items() if k in ("formal", "unit", "collaboration", "group")}
+_CHOICE_TEXT = {v: k for k, v in CHOICES.items() if k != "join up yourselves"}
+
+
+def _objects(graph: KnowledgeGraph, props: dict[str, list[tuple[str, Any]]], things: list[URIRef]) -> None:
+    """For each thing, its (property, value) pairs: one query per 500 things."""
+    for start in range(0, len(things), 500):
+        for s, p, o in graph.query("SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { ?o ?p0 ?s BIND(IRI(CONCAT("
+                                   "'inverse:', STR(?p0))) AS ?p) } }", s=things[start:start + 500],
+                                   union=True).rows:
+            props.setdefault(str(s), []).append((str(p), o))
+
+
+def export_sheets(graph: KnowledgeGraph, path: str | Path) -> Path:
+    """Write the graph's people, organisations, events, ideas, mentions and reports into the
+    templates: a workbook (``.xlsx``) or, for a folder, one CSV file per kind (UTF-8 with a
+    BOM, so that Excel reads it). Things are referred to by their names, as on import: an
+    organiser can edit the sheets and import them again. Returns the path written."""
+    path = Path(path)
+    sheets = sheet_rows(graph)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _write_workbook(path, sheets)
+    elif path.suffix:
+        raise ValueError(f"export_sheets writes .xlsx or a folder of CSV files, not {path.suffix}")
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for kind, rows in sheets.items():
+            _atomic_write(path / f"{kind}.csv", _csv_bytes([c.name for c in TEMPLATES[kind].columns],
+                                                           [[_excel_safe(v) for v in r] for r in rows]))
+    return path
+
+
+def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
+    """The rows of each template sheet for ``graph``, names and all (as export_sheets writes them)."""
+    things: dict[str, list[URIRef]] = {}
+    for kind, query in _EXPORT.items():
+        things[kind] = sorted({r[0] for r in graph.query(query, union=True).rows if isinstance(r[0], URIRef)},
+                              key=str)
+    seen_in_sheet = {t for kind in ("people", "organisations") for t in things[kind]}
+    things["organisations"] = [t for t in things["organisations"] if t not in set(things["people"])]
+    del seen_in_sheet
+    everything = sorted({t for ts in things.values() for t in ts}, key=str)
+    props: dict[str, list[tuple[str, Any]]] = {}
+    _objects(graph, props, everything)
+    labels = graph.labels(everything)
+    # the names things go by in the sheets, each one once
+    name_of: dict[str, str] = {}
+    taken: dict[str, Counter[str]] = {}
+    for kind in ("people", "organisations", "events", "ideas", "reports"):
+        used = taken.setdefault(kind, Counter())
+        for t in things[kind]:
+            text = clean(labels.get(t) or str(t)).replace(";", ",")
+            used[key(text)] += 1
+            name_of[str(t)] = text if used[key(text)] == 1 else f"{text} ({used[key(text)]})"
+
+    def name(term: Any) -> str:
+        if str(term) in name_of:
+            return name_of[str(term)]
+        if isinstance(term, URIRef):
+            extra = graph.labels([term])
+            return clean(extra.get(term) or str(term)).replace(";", ",")
+        return clean(str(term))
+
+    def get(t: URIRef, prop: str, inverse: bool = False) -> list[Any]:
+        want = ("inverse:" if inverse else "") + prop
+        return [o for p, o in props.get(str(t), []) if p == want]
+
+    def one(t: URIRef, *prop: str) -> str:
+        for p in prop:
+            got = get(t, p)
+            if got:
+                return _cell_text(sorted(got, key=str)[0])
+        return ""
+
+    def names(values: Iterable[Any]) -> str:
+        return "; ".join(sorted({name(v) for v in values}, key=str.casefold))
+
+    RDFS_ = "http://www.w3.org/2000/01/rdf-schema#"
+    ORG_ = "http://www.w3.org/ns/org#"
+    SCH = "https://schema.org/"
+    KGC_ = "https://w3id.org/kg-connect/ns#"
+    PROV_ = "http://www.w3.org/ns/prov#"
+    DCT_ = "http://purl.org/dc/terms/"
+    FOAF_ = "http://xmlns.com/foaf/0.1/"
+    out: dict[str, list[list[str]]] = {k: [] for k in KINDS}
+    role_of: dict[tuple[str, str], str] = {}
+    member_of: dict[str, set[Any]] = {}
+    for t in things["people"]:
+        for m in get(t, ORG_ + "member", True):
+            mp = dict(graph.query("SELECT ?p ?o WHERE { ?m ?p ?o }", m=m, union=True).rows.tuples())
+            org_, role = mp.get(URIRef(ORG_ + "organization")), mp.get(URIRef(ORG_ + "role"))
+            if org_ is not None:
+                member_of.setdefault(str(t), set()).add(org_)
+                if role is not None:
+                    role_of[(str(t), name(org_))] = name(role)
+        for org_ in get(t, ORG_ + "headOf"):
+            member_of.setdefault(str(t), set()).add(org_)
+            role_of[(str(t), name(org_))] = "head"
+    for t in things["people"]:
+        orgs = sorted({name(o) for o in get(t, ORG_ + "memberOf") + get(t, FOAF_ + "member", True)
+                       + sorted(member_of.get(str(t), ()), key=str)}, key=str.casefold)
+        roles = [role_of.get((str(t), o), "") for o in orgs]
+        role = ";".join(roles) if len(roles) > 1 and any(roles) else "".join(roles)  # one per organisation
+        out["people"].append([name_of[str(t)], "; ".join(orgs), role.replace(";", "; ").strip(),
+                              one(t, FOAF_ + "homepage"),
+                              names(get(t, FOAF_ + "knows")), one(t, RDFS_ + "comment")])
+    for t in things["organisations"]:
+        kinds = sorted(_KIND_OF_TYPE[str(o)] for o in get(t, str(RDF.type)) if str(o) in _KIND_OF_TYPE)
+        model = [_CHOICE_TEXT.get(str(o), "") for o in get(t, KGC_ + "networkModel")]
+        out["organisations"].append([name_of[str(t)], kinds[0] if kinds else "",
+                                     names(get(t, ORG_ + "subOrganizationOf") + get(t, ORG_ + "unitOf")),
+                                     names(get(t, KGC_ + "partnerOf")), names(get(t, KGC_ + "funds", True)),
+                                     sorted(model)[0] if model else "", one(t, RDFS_ + "comment")])
+    for t in things["events"]:
+        out["events"].append([name_of[str(t)], one(t, SCH + "startDate"), one(t, SCH + "endDate"),
+                              names(get(t, SCH + "location")[:1]), names(get(t, SCH + "organizer")),
+                              names(get(t, SCH + "attendee")),
+                              names((get(t, SCH + "superEvent") + get(t, SCH + "subEvent", True))[:1]),
+                              one(t, RDFS_ + "comment")])
+    for t in things["ideas"]:
+        out["ideas"].append([name_of[str(t)], names(get(t, SKOS + "broader")), one(t, SKOS + "definition"),
+                             "; ".join(sorted({_cell_text(v) for v in get(t, SKOS + "altLabel")}))])
+    event_of = {str(m): e for e in things["events"] for m in get(e, PROV_ + "qualifiedUsage")}
+    for t in things["mentions"]:
+        event = event_of.get(str(t))
+        previous = get(t, KGC_ + "previousMention")
+        came = event_of.get(str(previous[0])) if previous else None
+        roles = [_CHOICE_TEXT.get(str(o), "") for o in get(t, PROV_ + "hadRole")]
+        out["mentions"].append([name(event) if event is not None else "", names(get(t, PROV_ + "entity")[:1]),
+                                one(t, PROV_ + "atTime"), sorted(roles)[0] if roles else "",
+                                names(get(t, KGC_ + "carriedBy")), names(get(t, KGC_ + "evidence")),
+                                name(came) if came is not None else ""])
+    for t in things["reports"]:
+        out["reports"].append([name_of[str(t)], one(t, DCT_ + "created"),
+                               names(get(t, PROV_ + "wasAttributedTo") + get(t, FOAF_ + "maker", True)),
+                               one(t, SCH + "url", FOAF_ + "page"), names(get(t, SCH + "about")),
+                               names(get(t, DCT_ + "references"))])
+    for kind in ("mentions",):
+        out[kind].sort(key=lambda r: (r[2], r[0].casefold(), r[1].casefold()))
+    for kind in ("people", "organisations", "events", "ideas", "reports"):
+        out[kind].sort(key=lambda r: r[0].casefold())
+    return out
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, Literal):
+        text = str(value)
+        if value.datatype == XSD.dateTime and text.endswith("T00:00:00"):
+            return text[:-9]
+        return text
+    return str(value)
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples: dict[str, list[list[str]]] |
+                    None = None, notes: bool = False) -> None:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    book.remove(book.active)
+
+    def sheet(title: str, kind: str, rows: list[list[str]]) -> None:
+        ws = book.create_sheet(title)
+        t = TEMPLATES[kind]
+        ws.append([c.name for c in t.columns])
+        for i, c in enumerate(t.columns, start=1):
+            head = ws.cell(row=1, column=i)
+            head.font = Font(bold=True)
+            if c.help:
+                head.comment = Comment(c.help + (" Several: separate with ;" if c.many else ""), "kg_connect")
+            ws.column_dimensions[_letter(i - 1)].width = 14 if c.kind in ("date", "choice") else 28
+            if c.kind == "choice":
+                rule = DataValidation(type="list", formula1='"' + ",".join(c.choices) + '"', allow_blank=True,
+                                      showErrorMessage=False)
+                ws.add_data_validation(rule)
+                rule.add(f"{_letter(i - 1)}2:{_letter(i - 1)}5000")
+        ws.freeze_panes = "A2"
+        for r in rows:
+            ws.append(r)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value[:1] == "=":
+                    cell.data_type = "s"  # text, never a formula
+
+    for kind in KINDS:
+        sheet(kind, kind, sheets.get(kind, []))
+    for kind, rows in (examples or {}).items():
+        sheet(f"example {kind}", kind, rows)
+    if notes:
+        ws = book.create_sheet("notes")
+        ws.append(["sheet", "column", "what it holds"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.append(["", "", "One sheet per kind of thing. Refer to people, organisations, events, ideas and "
+                   "reports by their names in the other sheets (case and spaces do not matter). Several values "
+                   "in one cell: separate them with ;. Dates: 2011-11-25, 25/11/2011 or Nov 25 2011. The "
+                   "'example' sheets hold the story kg_connect was born from and are not imported."])
+        for kind, t in TEMPLATES.items():
+            ws.append([kind, "", t.help])
+            for c in t.columns:
+                ws.append([kind, c.name, c.help + (" Several: separate with ;" if c.many else "")])
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 16
+        ws.column_dimensions["C"].width = 100
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    import os
+
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _excel_safe(value: str) -> str:
+    """A CSV cell that a spreadsheet would run as a formula (= + - @ first) gets Excel's own
+    text mark, a leading apostrophe, which the import takes off again."""
+    if value[:1] in ("=", "+", "@") or (value[:1] == "-" and not re.match(r"-\d", value)):
+        return "'" + value
+    return value
+
+
+def write_template(path: str | Path) -> Path:
+    """An empty workbook of the templates (headers with their help, choices as drop-downs),
+    with example sheets filled with the story kg_connect was born from and a notes sheet."""
+    import json
+    from importlib import resources
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(f"the template is an .xlsx workbook, not {path.suffix or 'a folder'}")
+    # the story's rows, as sheet_rows() gives them for examples/data/story.ttl (a test keeps them so)
+    examples = json.loads(resources.files("kg_connect.importers").joinpath("story-sheets.json").read_text("utf-8"))
+    _write_workbook(path, {}, examples=examples, notes=True)
+    return path

@@ -1,0 +1,357 @@
+"""Spreadsheets in and out: the templates, the story as a workbook (the same trails as
+examples/data/story.ttl), every messy case of real sheets (by kind), errors by sheet, row and
+column, atomic imports, CSVW metadata, the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rdflib import URIRef
+
+import kg_connect
+from conftest import STORY
+from kg_connect import KnowledgeGraph, LoadError
+from kg_connect.importers.sheets import (
+    SheetsError,
+    export_sheets,
+    import_sheets,
+    parse_date,
+    sheet_rows,
+    write_template,
+)
+
+KGC = [sys.executable, "-m", "kg_connect"]
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: dict[str, list[str]] | None = None) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+        for cells in (merge or {}).get(name, []):
+            ws.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def story():
+    return KnowledgeGraph().load(STORY)
+
+
+@pytest.fixture(scope="module")
+def story_book(story, tmp_path_factory):
+    return export_sheets(story, tmp_path_factory.mktemp("story") / "story.xlsx")
+
+
+# ---------------------------------------------------------------------- the story, there and back
+def test_the_story_goes_to_sheets_and_back_unchanged(story, story_book, tmp_path):
+    rows = sheet_rows(story)
+    assert {k: len(v) for k, v in rows.items()} == {"people": 17, "organisations": 14, "events": 10, "ideas": 20,
+                                                    "mentions": 26, "reports": 10}
+    result = import_sheets(None, story_book)
+    assert not result.errors and not result.warnings and result.conforms
+    assert result.counts == {k: len(v) for k, v in rows.items()}
+    assert sheet_rows(result.graph) == rows  # a round trip changes nothing
+    folder = export_sheets(story, tmp_path / "csv")  # and as CSV files
+    assert sorted(p.name for p in folder.iterdir()) == [f"{k}.csv" for k in sorted(rows)]
+    assert (folder / "people.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 by its BOM
+    assert sheet_rows(import_sheets(None, folder).graph) == rows
+    # every import lands in a named graph of its own, with IRIs that stay the same
+    again = import_sheets(None, story_book)
+    assert result.graph_name == "urn:kg-connect:sheets:story"
+    assert {str(g) for g in result.graph._backend.graph_names()} == {result.graph_name}
+    q = "SELECT ?s WHERE { ?s a foaf:Person } ORDER BY ?s"
+    assert [r[0] for r in result.graph.query(q, union=True)] == [r[0] for r in again.graph.query(q, union=True)]
+    assert URIRef("urn:kg-connect:sheets:story/person/david-wilcox") in {r[0] for r in result.graph.query(q,
+                                                                                                         union=True)}
+    other = import_sheets(None, story_book, base="https://example.org/net/")
+    assert other.graph_name == "https://example.org/net" and \
+        URIRef("https://example.org/net/person/david-wilcox") in {r[0] for r in other.graph.query(q, union=True)}
+
+
+def _trail(graph: KnowledgeGraph, idea: str) -> dict:
+    """A trail with every thing named by its label (the sheets mint their own IRIs)."""
+    t = kg_connect.trace(graph, idea)
+    name = graph.label
+    return {
+        "mentions": sorted((name(m.event), str(m.time)[:16]) for m in t.mentions),
+        "hops": sorted((name(h.source.event), name(h.target.event), h.explicit,
+                        tuple(sorted(name(c) for c in h.carriers))) for h in t.hops),
+        "carriers": sorted((name(c), n) for c, n in t.carriers),
+        "groups": sorted((name(g), when) for g, when in t.groups_reached),
+    }
+
+
+@pytest.mark.parametrize("idea", ["social app store", "iPhone app for community engagement", "sharing peer-to-peer, not through a hub",
+                                  "strategic opportunism", "networky leadership by chief executives",
+                                  "the future is mobile, with content delivered through apps"])
+def test_the_story_as_a_workbook_gives_the_same_trails(story, story_book, idea):
+    imported = import_sheets(None, story_book).graph
+    assert _trail(imported, idea) == _trail(story, idea)
+    assert _trail(story, idea)["mentions"]
+
+
+def test_the_template_workbook(tmp_path):
+    path = write_template(tmp_path / "network.xlsx")
+    book = openpyxl.load_workbook(path)
+    kinds = ["people", "organisations", "events", "ideas", "mentions", "reports"]
+    assert book.sheetnames == kinds + [f"example {k}" for k in kinds] + ["notes"]
+    assert [c.value for c in book["events"][1]] == ["name", "date", "end date", "place", "organiser", "attendees",
+                                                    "part of", "note"]
+    assert book["events"].max_row == 1 and book["events"]["A1"].comment is not None
+    assert book["example mentions"].max_row == 27 and book["example people"]["A2"].value == "Allison Fine"
+    assert any("presented" in str(v.formula1) for v in book["mentions"].data_validations.dataValidation)
+    empty = import_sheets(None, path)  # the examples and notes are not imported
+    assert empty.counts == {} and not empty.errors and not empty.warnings and len(empty.graph) == 0
+    # the example sheets are the story as sheet_rows gives it today
+    shipped = json.loads((Path(kg_connect.__file__).parent / "importers" / "story-sheets.json").read_text())
+    assert shipped == sheet_rows(KnowledgeGraph().load(STORY))
+
+
+# ---------------------------------------------------------------------- messy sheets
+def test_dates_in_every_form_real_sheets_hold():
+    for value in ("2011-11-25", "25/11/2011", "25.11.2011", "Nov 25 2011", "25 Nov 2011", "25th November 2011",
+                  "November 25, 2011", "11/25/2011", 40872, 40872.0, "40872", dt.date(2011, 11, 25),
+                  dt.datetime(2011, 11, 25)):
+        assert parse_date(value) == dt.date(2011, 11, 25), value
+    assert parse_date("2011-11-25T14:00:00Z") == dt.datetime(2011, 11, 25, 14, tzinfo=dt.UTC)
+    assert parse_date(40872.5) == dt.datetime(2011, 11, 25, 12)
+    for bad in ("31/02/2011", "soon", "2011", "", "13/13/2011", True):
+        assert parse_date(bad) is None, bad
+
+
+def test_a_messy_workbook_is_read_and_its_problems_named(tmp_path):
+    path = workbook(tmp_path / "messy.xlsx", {
+        "People ": [[], ["Name ", "ORGANISATION", "role", "Knows"],  # a blank row above the header, odd case
+                    ["  Ada\u00a0Lovelace ", "Analytical Society", "secretary", "charles babbage"],
+                    [None, None, None, None],  # an empty row
+                    ["Charles Babbage", "analytical  society", "", "ADA LOVELACE"]],
+        "Organisations": [["name", "kind"], ["Analytical Society", "Formal"]],
+        "events": [["name", "date", "attendees", None, "place"],  # attendees spans C:D (merged)
+                   ["Camp", dt.date(2011, 11, 25), "Ada Lovelace", "Charles Babbage", "Kent"],
+                   ["Conference", 40872, "Ada Lovelace", None, "London"],
+                   ["Seminar", "Nov 26 2011", "Charles Babbage", None, "London"]],
+        "ideas": [["name", "also known as"], ["difference engine", "engine; the engine"]],
+        "mentions": [["idea", "event", "carrier", "came from", "role"],
+                     ["difference engine", "conference", "ada lovelace", "", "Presented"],
+                     ["Difference Engine", "Camp", "Ada Lovelace", "Conference", "discussed"]],
+        "Notes": [["ignored", "quietly: the template has one"]],
+        "Budget": [["anything", "goes"]],
+    }, merge={"events": ["C1:D1"]})
+    result = import_sheets(None, path)
+    assert not result.errors and result.conforms is not None
+    assert result.counts == {"people": 2, "organisations": 1, "events": 3, "ideas": 1, "mentions": 2}
+    g = result.graph
+    names = sorted(str(r[0]) for r in g.query("SELECT ?n WHERE { ?p foaf:name ?n }", union=True))
+    assert names == ["Ada Lovelace", "Charles Babbage"]  # spaces and non-breaking spaces made plain
+    camp = URIRef("urn:kg-connect:sheets:messy/event/camp")
+    attendees = {str(r[0]) for r in g.query("SELECT ?a WHERE { ?e schema:attendee ?a }", e=camp, union=True)}
+    assert attendees == {"urn:kg-connect:sheets:messy/person/ada-lovelace",
+                         "urn:kg-connect:sheets:messy/person/charles-babbage"}  # both merged columns
+    dates = {str(r[0]) for r in g.query("SELECT ?d WHERE { ?e schema:startDate ?d }", union=True)}
+    assert dates == {"2011-11-25", "2011-11-26"}  # a date cell, an Excel serial number and text
+    hop = kg_connect.trace(g, "difference engine").hops
+    assert [(g.label(h.source.event), g.label(h.target.event), h.explicit) for h in hop] == [
+        ("Conference", "Camp", True)]  # recorded: came from
+    roles = {str(r[0]) for r in g.query("SELECT ?l WHERE { ?m org:role/skos:prefLabel ?l }", union=True)}
+    assert roles == {"secretary"}
+    assert {str(p) for p in result.warnings} == {'Budget: sheet "Budget" is not one of the templates (people, '
+                                                 "organisations, events, ideas, mentions, reports): it is ignored"}
+
+
+def test_csv_files_with_a_bom_semicolons_and_windows_1252(tmp_path):
+    (tmp_path / "people.csv").write_bytes("\ufeffname;organisation;note\r\nJosé Núñez;Café Society;"
+                                          "naïve\r\n\r\n".encode())
+    (tmp_path / "organisations.csv").write_bytes("name,kind\r\nCafé Society,group\r\n".encode("cp1252"))
+    (tmp_path / "README.txt").write_text("not a sheet")
+    result = import_sheets(None, tmp_path)
+    assert not result.errors and result.counts == {"people": 1, "organisations": 1}
+    assert sorted(str(p) for p in result.warnings) == [
+        'README.txt: "README.txt" is not named after a template (people.csv, organisations.csv, events.csv, '
+        "ideas.csv, mentions.csv, reports.csv): it is ignored",
+        "organisations.csv: not UTF-8: read as Windows-1252 (Excel's 'CSV' on Windows)"]
+    label = {str(r[0]) for r in result.graph.query("SELECT ?l WHERE { ?o a foaf:Group ; skos:prefLabel ?l }",
+                                                   union=True)}
+    member = {str(r[0]) for r in result.graph.query("SELECT ?o WHERE { ?p org:memberOf ?o }", union=True)}
+    assert label == {"Café Society"} and member == {"urn:kg-connect:sheets:" + tmp_path.name.lower().replace("_", "-")
+                                                    + "/organisation/cafe-society"}
+
+
+@pytest.mark.parametrize("kind,rows,where,message", [
+    ("events", [["name", "date"], ["Camp", "25/11/2011"], ["Conf", "31/02/2011"]], "events!B3",
+     '"31/02/2011" is not a date (expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)'),
+    ("events", [["name", "end date"], ["Camp", "next week"]], "events!B2", '"next week" is not a date'),
+    ("people", [["name", "homepage"], ["Ada", "my site"]], "people!B2",
+     '"my site" is not a web address (expected https://...)'),
+    ("organisations", [["name", "kind"], ["Club", "secret society"]], "organisations!B2",
+     '"secret society" is not one of: formal, unit, collaboration, group (kind)'),
+    ("organisations", [["name", "network model"], ["Club", "join sideways"]], "organisations!B2",
+     '"join sideways" is not one of: join us, join in, join up (network model)'),
+    ("mentions", [["event", "idea", "role"], ["Camp", "apps", "shouted"]], "mentions!C2",
+     '"shouted" is not one of: presented, discussed, reported, adopted (role)'),
+    ("mentions", [["event", "idea"], ["Camp", None]], "mentions!2", "no idea: a mention says which idea came up"),
+    ("mentions", [["event", "idea", "came from"], ["Camp", "apps", "Nowhere"]], "mentions!C2",
+     '"Nowhere" has no mention of this idea in the mentions sheet'),
+    ("people", [["name", "knows"], [None, "Ada"]], "people!2", 'no name: every person needs one (column "name")'),
+    ("reports", [["title", "date"], ["Post", "yesterday"]], "reports!B2", '"yesterday" is not a date'),
+    ("ideas", [["description"], ["an idea without a name"]], "ideas!1",
+     'no "name" column: the ideas sheet needs one'),
+])
+def test_every_bad_cell_is_named_by_sheet_row_and_column(tmp_path, kind, rows, where, message):
+    path = workbook(tmp_path / "bad.xlsx", {kind: rows})
+    kg = KnowledgeGraph().load('<urn:a> <urn:b> "kept" .', format="turtle")
+    with pytest.raises(SheetsError) as info:
+        import_sheets(kg, path)
+    assert any(str(p).startswith(f"{where}: {message}") for p in info.value.report.errors), info.value.report.errors
+    assert str(info.value).startswith(f"{path}: {where}: ") and "nothing was imported" in str(info.value)
+    assert len(kg) == 1  # the graph is as it was
+
+
+def test_with_errors_report_the_good_rows_go_in_and_the_bad_are_listed(tmp_path):
+    path = workbook(tmp_path / "partly.xlsx", {
+        "events": [["name", "date"], ["Camp", "25/11/2011"], ["Conf", "31/02/2011"], ["Seminar", "32/01/2012"]],
+        "people": [["name"], ["Ada"]]})
+    result = import_sheets(None, path, errors="report")
+    assert result.skipped == ["events row 3", "events row 4"]
+    assert [str(p) for p in result.errors] == [
+        'events!B3: "31/02/2011" is not a date (expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)',
+        'events!B4: "32/01/2012" is not a date (expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)']
+    assert result.counts == {"people": 1, "events": 1}
+    assert [str(r[0]) for r in result.graph.query("SELECT ?n WHERE { ?e a schema:Event ; rdfs:label ?n }",
+                                                  union=True)] == ["Camp"]
+    assert "Skipped 2 rows with errors" in result._repr_html_()
+
+
+def test_names_defined_nowhere_or_twice_are_reported_never_merged_in_silence(tmp_path):
+    path = workbook(tmp_path / "names.xlsx", {
+        "people": [["name"], ["Kent Connects"], ["Ada"], ["ada"]],
+        "organisations": [["name"], ["Kent Connects"]],
+        "events": [["name", "organiser", "attendees"], ["Camp", "Kent Connects", "Ada; Tom"]]})
+    with pytest.raises(SheetsError) as info:
+        import_sheets(None, path)
+    report = info.value.report
+    assert [str(p) for p in report.errors] == [
+        'events!B2: "Kent Connects" names both a person and a organisation: rename one of them, so that '
+        "organiser says which"]
+    assert sorted(str(p) for p in report.warnings) == [
+        'events!C2: "Tom" (attendees) is defined in no people sheet: made as a new person, marked as such',
+        'people!A4: "ada" is also defined at people!A3: both rows describe one person']
+    ok = workbook(tmp_path / "names2.xlsx", {"people": [["name"], ["Ada"]],
+                                             "events": [["name", "attendees"], ["Camp", "Ada; Tom"]]})
+    made = import_sheets(None, ok)
+    notes = [str(r[0]) for r in made.graph.query("SELECT ?n WHERE { ?p foaf:name 'Tom' ; skos:editorialNote ?n }",
+                                                 union=True)]
+    assert notes == ["Named at events!B2 but defined in no people sheet."]
+    assert made.counts == {"people": 2, "events": 1}
+
+
+def test_hostile_names_and_formulas_stay_text(tmp_path):
+    hostile = "<img src=x onerror=alert(1)>"
+    formula = '=HYPERLINK("https://evil.example","click")'
+    path = workbook(tmp_path / "hostile.xlsx", {"people": [["name", "note"], [hostile, "plain"], ["Bob", "x"]],
+                                                "events": [["name", "attendees"], ["Camp", f"{hostile}; Bob"]]})
+    result = import_sheets(None, path)
+    assert hostile not in result._repr_html_() or "&lt;img" in result._repr_html_()
+    kg = KnowledgeGraph().load(f'<urn:p> a <http://xmlns.com/foaf/0.1/Person> ; '
+                               f'<http://xmlns.com/foaf/0.1/name> "Eve" ; '
+                               f'<http://www.w3.org/2000/01/rdf-schema#comment> {json.dumps(formula)} .',
+                               format="turtle")
+    out = export_sheets(kg, tmp_path / "out.xlsx")
+    cell = openpyxl.load_workbook(out)["people"]["F2"]
+    assert cell.value == formula and cell.data_type == "s"  # stored as text, never run
+    folder = export_sheets(kg, tmp_path / "out-csv")
+    assert "'=HYPERLINK" in (folder / "people.csv").read_text(encoding="utf-8-sig")  # Excel's text mark
+    assert sheet_rows(import_sheets(None, folder).graph)["people"][0][5] == formula  # and it comes back
+    bad = import_sheets(None, path, errors="report")
+    assert "<img" not in bad._repr_html_().replace("&lt;img", "")
+
+
+def test_unknown_columns_and_sheets_are_warnings_and_bad_paths_errors(tmp_path):
+    path = workbook(tmp_path / "extra.xlsx", {"people": [["name", "shoe size"], ["Ada", "5"]]})
+    result = import_sheets(None, path)
+    assert [str(p) for p in result.warnings] == [
+        'people!B1: column "shoe size" is not one of the people template\'s (name, organisation, role, homepage, '
+        "knows, note): it is ignored"]
+    with pytest.raises(LoadError, match="no such file or folder"):
+        import_sheets(None, tmp_path / "missing.xlsx")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    with pytest.raises(LoadError, match=r"not a workbook \(.xlsx, .ods\) nor CSV"):
+        import_sheets(None, tmp_path / "notes.pdf")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(LoadError, match="broken.xlsx: cannot read this workbook"):
+        import_sheets(None, tmp_path / "broken.xlsx")
+    with pytest.raises(ValueError, match="errors must be 'raise' or 'report'"):
+        import_sheets(None, path, errors="ignore")
+
+
+# ---------------------------------------------------------------------- standards: CSVW
+def test_the_shipped_csvw_metadata_describes_the_templates(story, tmp_path):
+    from csvw import TableGroup
+
+    from kg_connect.importers._sheet_templates import csvw_metadata
+
+    shipped = Path(kg_connect.__file__).parent / "importers" / "sheets-metadata.json"
+    assert json.loads(shipped.read_text()) == csvw_metadata()
+    folder = export_sheets(story, tmp_path / "csv")
+    (folder / "sheets-metadata.json").write_text(shipped.read_text())
+    group = TableGroup.from_file(folder / "sheets-metadata.json")  # the csvw package reads our CSV files with it
+    counts = {t.common_props["dc:title"]: len(list(t.iterdicts())) for t in group.tables}
+    assert counts == {k: len(v) for k, v in sheet_rows(story).items()}
+    people = {r["name"]: r for r in group.tables[0].iterdicts()}
+    assert people["David Wilcox"]["knows"][:2] == ["Andy MacDermott", "Corrina Milner"]  # ; as the separator
+
+
+def test_your_own_columns_through_your_own_csvw_metadata(tmp_path):
+    (tmp_path / "attendance.csv").write_text("Who;Event name;Organisation\nAda;Camp;Society\n", encoding="utf-8")
+    (tmp_path / "meetings.csv").write_text("Meeting,Held on\nCamp,2011-11-25\n", encoding="utf-8")
+    meta = {"@context": "http://www.w3.org/ns/csvw", "tables": [
+        {"url": "attendance.csv", "dc:title": "people", "dialect": {"delimiter": ";"},
+         "tableSchema": {"columns": [{"name": "name", "titles": "Who"}, {"name": "event", "titles": "Event name"},
+                                     {"name": "organisation", "titles": "Organisation"}]}},
+        {"url": "meetings.csv", "dc:title": "events",
+         "tableSchema": {"columns": [{"name": "name", "titles": "Meeting"}, {"name": "date", "titles": "Held on"}]}}]}
+    (tmp_path / "mine-metadata.json").write_text(json.dumps(meta))
+    result = import_sheets(None, tmp_path, metadata=tmp_path / "mine-metadata.json")
+    assert result.counts == {"people": 1, "organisations": 1, "events": 1}
+    assert [str(p) for p in result.warnings][0].startswith('mine-metadata.json: column "event" of attendance.csv '
+                                                            "is none of the people template's")
+    dates = [str(r[0]) for r in result.graph.query("SELECT ?d WHERE { ?e schema:startDate ?d }", union=True)]
+    assert dates == ["2011-11-25"]
+    with pytest.raises(LoadError, match="not CSVW metadata that can be read"):
+        (tmp_path / "bad-metadata.json").write_text('{"@context": "http://www.w3.org/ns/csvw", "tables": "nope"}')
+        import_sheets(None, tmp_path, metadata=tmp_path / "bad-metadata.json")
+
+
+# ---------------------------------------------------------------------- the command line
+def test_the_command_line(tmp_path, story_book):
+    tpl = tmp_path / "network.xlsx"
+    done = subprocess.run([*KGC, "template", "-o", str(tpl)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and tpl.exists() and "the templates" in done.stderr
+    out = tmp_path / "story.trig"
+    done = subprocess.run([*KGC, "import", "sheets", str(story_book), "-o", str(out)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "17 people, 14 organisations, 10 events, 20 ideas, 26 mentions, 10 reports" in done.stderr
+    traced = subprocess.run([*KGC, "trace", "social app store", str(out)], capture_output=True, text=True, timeout=120)
+    assert traced.returncode == 0 and "Kent Connects Developing Solutions Camp" in traced.stdout
+    bad = workbook(tmp_path / "bad.xlsx", {"events": [["name", "date"], ["Conf", "31/02/2011"]]})
+    done = subprocess.run([*KGC, "import", "sheets", str(bad), "-o", str(tmp_path / "bad.ttl")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and 'events!B2: "31/02/2011" is not a date' in done.stderr
+    assert "1 error: nothing was imported" in done.stderr and not (tmp_path / "bad.ttl").exists()
+    done = subprocess.run([*KGC, "import", "sheets", str(bad), "--errors", "report", "-o", str(tmp_path / "b.ttl")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "skipped 1 rows with errors: events row 2" in done.stderr
+    back = tmp_path / "back.xlsx"
+    done = subprocess.run([*KGC, "export-sheets", str(out), "-o", str(back)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and back.exists() and "26 mentions" in done.stderr
