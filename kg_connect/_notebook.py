@@ -88,7 +88,7 @@ def as_json(results: Results) -> Any:
 def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = None,
              display: str = "table", timeout: float | None = None,
              allow_network: bool = False, limit: int = 50, out: str | None = None,
-             max_rows: int | None = None, kg: KnowledgeGraph | None = None,
+             max_rows: int | None = None, kg: KnowledgeGraph | None = None, union: bool = False,
              ) -> tuple[Results, KnowledgeGraph]:
     """Check the options, find the graph, bind ``$`` variables and run the query."""
     if limit < 1:
@@ -104,7 +104,8 @@ def run_cell(text: str, namespace: Mapping[str, Any], *, graph: str | None = Non
     if kg is None:
         _, kg = find_graph(namespace, graph)
     text, params = bind_python_values(text, namespace)
-    return kg.query(text, timeout=timeout, allow_network=allow_network, max_rows=max_rows, **params), kg
+    return kg.query(text, timeout=timeout, allow_network=allow_network, max_rows=max_rows, union=union,
+                    **params), kg
 
 
 def graph_options(layout: str | None, max_nodes: int | None, literals: str | None, size_by: str | None,

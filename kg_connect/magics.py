@@ -108,6 +108,8 @@ class SparqlMagic(Magics):
     @argument("--theme", help="graph: light (default) or dark")
     @argument("--timeout", type=float, help="stop the query after this many seconds")
     @argument("--allow-network", action="store_true", help="permit SERVICE and LOAD")
+    @argument("--union", action="store_true", help="patterns match every graph, named ones too (as if the "
+              "default graph were their union)")
     @argument("query", nargs="*", help="the query (line magic); in a cell, the cell body")
     @line_cell_magic
     def sparql(self, line: str, cell: str | None = None) -> Any:
@@ -123,7 +125,8 @@ class SparqlMagic(Magics):
             results, kg = run_cell(text, ns, graph=args.graph, display=display, limit=limit, out=args.out,
                                    timeout=args.timeout if args.timeout is not None else self.timeout,
                                    allow_network=args.allow_network or self.allow_network, kg=remote,
-                                   max_rows=args.max_rows if args.max_rows is not None else self.max_rows)
+                                   max_rows=args.max_rows if args.max_rows is not None else self.max_rows,
+                                   union=args.union)
             view = graph_view(results, kg, options) if display == "graph" else None
         except KgConnectError as exc:
             raise UsageError(short_error(exc)) from None

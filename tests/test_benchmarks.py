@@ -41,3 +41,11 @@ def test_trails_py_documents_its_options():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "trails.py"), "--help"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--naive-timeout" in out.stdout
+
+
+def test_sheets_py_runs_small_and_reports_its_table():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "sheets.py"), "--people", "300", "--events", "40",
+                          "--per-event", "10"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    row = out.stdout.strip().splitlines()[-1]
+    assert "| 400 |" in row and "(conforms)" in row  # 40 events x 10 attendees; the result conforms

@@ -355,3 +355,88 @@ def test_the_command_line(tmp_path, story_book):
     done = subprocess.run([*KGC, "export-sheets", str(out), "-o", str(back)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and back.exists() and "26 mentions" in done.stderr
+
+
+# ---------------------------------------------------------------------- in a notebook
+def test_the_upload_widget_imports_and_reports(tmp_path, story_book):
+    from kg_connect.widgets import SheetsUpload
+
+    kg = KnowledgeGraph()
+    seen = []
+    view = SheetsUpload(kg)
+    view.on_import(seen.append)
+    view.upload.value = ({"name": "../../story.xlsx", "type": "", "size": 1,
+                          "last_modified": dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+                          "content": memoryview(story_book.read_bytes())},)
+    assert view.result is not None and seen == [view.result] and len(kg) > 500
+    assert view.result.graph_name == "urn:kg-connect:sheets:story"  # named after the file, not its path
+    assert "<td>mentions</td><td>26</td>" in view.report.value
+    bad = workbook(tmp_path / "bad <b>.xlsx", {"events": [["name", "date"], ["<img src=x onerror=alert(1)>",
+                                                                             "31/02/2011"]]})
+    before = len(kg)
+    assert view.import_files([(bad.name, bad.read_bytes())]) is None and len(kg) == before
+    assert "Nothing was imported from bad &lt;b&gt;.xlsx: 1 error" in view.report.value
+    assert "<img" not in view.report.value and "<b>" not in view.report.value
+    view.keep.value = True  # keep the rows that are fine
+    assert view.import_files([(bad.name, bad.read_bytes())]) is not None and "events row 2" in \
+        " ".join(view.result.skipped)
+    csvs = export_sheets(KnowledgeGraph().load(STORY), tmp_path / "csv")
+    fresh = SheetsUpload(KnowledgeGraph())
+    got = fresh.import_files([(p.name, p.read_bytes()) for p in sorted(csvs.iterdir())])
+    assert got.counts["people"] == 17 and got.base == "urn:kg-connect:sheets:upload/"
+    mixed = fresh.import_files([("a.xlsx", story_book.read_bytes()), ("people.csv", b"name\nAda\n")])
+    assert mixed is None and "not both" in fresh.report.value
+
+
+def test_importing_a_workbook_again_replaces_what_it_gave(tmp_path):
+    path = workbook(tmp_path / "net.xlsx", {"people": [["name"], ["Ada"], ["Bob"]]})
+    kg = KnowledgeGraph().load('<urn:a> <urn:b> "other data" .', format="turtle")
+    import_sheets(kg, path)
+    workbook(path, {"people": [["name"], ["Ada"]]})  # Bob deleted in the spreadsheet
+    again = import_sheets(kg, path)
+    assert again.replaced > 0 and "replacing the" in again.summary()
+    assert [str(r[0]) for r in kg.query("SELECT ?n WHERE { ?p foaf:name ?n }", union=True)] == ["Ada"]
+    assert kg.query('ASK { <urn:a> <urn:b> "other data" }').boolean  # the rest of the graph is left alone
+
+
+def _ods(path: Path, sheets: dict[str, list[list[tuple[str, str]]]]) -> Path:
+    """A minimal OpenDocument spreadsheet, written by hand (cells as (type, value))."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(kind: str, value: str) -> str:
+        if kind == "date":
+            return f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p>' \
+                   "</table:table-cell>"
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+    tables = "".join(f'<table:table table:name="{name}">' + "".join(
+        "<table:table-row>" + "".join(cell(*c) for c in row) + "</table:table-row>" for row in rows)
+        + "</table:table>" for name, rows in sheets.items())
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+               "</office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+                'manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_opendocument_spreadsheet_is_read_too(tmp_path):
+    path = _ods(tmp_path / "camp.ods", {
+        "events": [[("s", "name"), ("s", "date"), ("s", "attendees")],
+                   [("s", "Kent camp"), ("date", "2011-11-25"), ("s", "Ada; Bob")]],
+        "people": [[("s", "name")], [("s", "Ada")], [("s", "Bob")]]})
+    result = import_sheets(None, path)
+    assert result.counts == {"people": 2, "events": 1} and not result.errors
+    assert [str(r[0]) for r in result.graph.query("SELECT ?d WHERE { ?e schema:startDate ?d }", union=True)] == [
+        "2011-11-25"]

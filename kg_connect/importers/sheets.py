@@ -82,6 +82,7 @@ class SheetsImport:
     conforms: bool | None = None
     violations: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    replaced: int = 0  # triples of an earlier import of the same workbook, replaced by this one
 
     def to_dict(self) -> dict[str, Any]:
         return {"graph": self.graph_name, "base": self.base, "counts": dict(self.counts),
@@ -91,7 +92,8 @@ class SheetsImport:
     def summary(self) -> str:
         counts = ", ".join(f"{n:,} {TEMPLATES[k].kind if n != 1 else TEMPLATES[k].singular}"
                            for k, n in self.counts.items() if k in TEMPLATES and n)
-        lines = [f"imported into <{self.graph_name}>: {counts or 'nothing'}"]
+        lines = [f"imported into <{self.graph_name}>: {counts or 'nothing'}"
+                 + (f" (replacing the {self.replaced:,} triples of the last import)" if self.replaced else "")]
         if self.skipped:
             lines.append(f"skipped {len(self.skipped):,} rows with errors: " + "; ".join(self.skipped[:20])
                          + (" …" if len(self.skipped) > 20 else ""))
@@ -117,7 +119,8 @@ class SheetsImport:
         shape = ("conforms to the kg_connect shapes" if self.conforms else
                  f"{len(self.violations)} shape violations" if self.conforms is False else "not checked")
         out = (f'<div class="kgc-import"><p>Imported into <code>{e(self.graph_name)}</code>; {e(shape)}.'
-               + (f" Skipped {len(self.skipped):,} rows with errors." if self.skipped else "") + "</p>"
+               + (f" Skipped {len(self.skipped):,} rows with errors: {e('; '.join(self.skipped[:50]))}"
+                  + (" …" if len(self.skipped) > 50 else "") + "." if self.skipped else "") + "</p>"
                f"<table><thead><tr><th>kind</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>")
         if problems:
             out += (f"<table><thead><tr><th></th><th>where</th><th>what</th></tr></thead><tbody>{problems}"
@@ -497,7 +500,8 @@ def _default_base(path: Path) -> str:
 def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str | None = None,
                   errors: str = "raise", validate: bool = True, metadata: str | Path | None = None) -> SheetsImport:
     """Import a workbook or a folder of CSV files made from the templates into ``graph`` (a new
-    graph if None), in a named graph of its own (``base`` without its last ``/``). Your own
+    graph if None), in a named graph of its own (``base`` without its last ``/``): importing
+    the same workbook again replaces what it gave before. Your own
     column layouts: pass W3C CSVW ``metadata`` naming, for each of your columns, the template
     column it is (or give the metadata file as ``path``).
 
@@ -524,11 +528,16 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
         raise SheetsError(report, str(path))
     report.skipped = [f"{s} row {r}" for s, r in sorted(bad_rows, key=lambda x: (x[0], x[1]))]
     g = URIRef(name)
+    # importing the same workbook again replaces what it gave before (rows deleted since go too)
+    if g in set(graph._backend.graph_names()):
+        report.replaced = int(graph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+                              .rows[0][0])
+        graph.update(f"DROP SILENT GRAPH <{name}>")
     graph.add((s, p, o, g) for s, p, o in quads)
     if validate and quads:
         check = KnowledgeGraph()
         check.add(quads)
-        result = check.validate()
+        result = check.validate(progress=False)
         report.conforms = bool(result.conforms)
         report.violations = [str(v) for v in getattr(result, "results", [])][:200]
     return report
@@ -812,12 +821,15 @@ _CHOICE_TEXT = {v: k for k, v in CHOICES.items() if k != "join up yourselves"}
 
 
 def _objects(graph: KnowledgeGraph, props: dict[str, list[tuple[str, Any]]], things: list[URIRef]) -> None:
-    """For each thing, its (property, value) pairs: one query per 500 things."""
+    """For each thing, its (property, value) pairs, and ("inverse:" + property, subject) for the
+    links pointing at it: two queries per 500 things."""
     for start in range(0, len(things), 500):
-        for s, p, o in graph.query("SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { ?o ?p0 ?s BIND(IRI(CONCAT("
-                                   "'inverse:', STR(?p0))) AS ?p) } }", s=things[start:start + 500],
-                                   union=True).rows:
+        chunk = things[start:start + 500]
+        for s, p, o in graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", s=chunk, union=True).rows.tuples():
             props.setdefault(str(s), []).append((str(p), o))
+        for s, p, o in graph.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p != rdf:type) }", o=chunk,
+                                   union=True).rows.tuples():
+            props.setdefault(str(o), []).append(("inverse:" + str(p), s))
 
 
 def export_sheets(graph: KnowledgeGraph, path: str | Path) -> Path:
@@ -894,14 +906,12 @@ def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {k: [] for k in KINDS}
     role_of: dict[tuple[str, str], str] = {}
     member_of: dict[str, set[Any]] = {}
+    for who, org_, role in graph.query("SELECT ?p ?o ?r WHERE { ?m org:member ?p ; org:organization ?o "
+                                       "OPTIONAL { ?m org:role ?r } }", union=True).rows.tuples():
+        member_of.setdefault(str(who), set()).add(org_)
+        if role is not None:
+            role_of[(str(who), name(org_))] = name(role)
     for t in things["people"]:
-        for m in get(t, ORG_ + "member", True):
-            mp = dict(graph.query("SELECT ?p ?o WHERE { ?m ?p ?o }", m=m, union=True).rows.tuples())
-            org_, role = mp.get(URIRef(ORG_ + "organization")), mp.get(URIRef(ORG_ + "role"))
-            if org_ is not None:
-                member_of.setdefault(str(t), set()).add(org_)
-                if role is not None:
-                    role_of[(str(t), name(org_))] = name(role)
         for org_ in get(t, ORG_ + "headOf"):
             member_of.setdefault(str(t), set()).add(org_)
             role_of[(str(t), name(org_))] = "head"
@@ -969,6 +979,7 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a failed write leaves the old file as it was)."""
     import os
     import tempfile
 
@@ -976,10 +987,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, path)
+        _replace(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` over ``path``, with the old file's mode (or the usual one for a new file)."""
+    import os
+
+    from kg_connect._graph import _umask
+
+    os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+    os.replace(tmp, path)
 
 
 def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples: dict[str, list[list[str]]] |
@@ -1008,11 +1029,11 @@ def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples:
                 ws.add_data_validation(rule)
                 rule.add(f"{_letter(i - 1)}2:{_letter(i - 1)}5000")
         ws.freeze_panes = "A2"
-        for r in rows:
+        for n, r in enumerate(rows, start=2):
             ws.append(r)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value[:1] == "=":
-                    cell.data_type = "s"  # text, never a formula
+            for c, v in enumerate(r, start=1):
+                if isinstance(v, str) and v[:1] == "=":
+                    ws.cell(row=n, column=c).data_type = "s"  # text, never a formula
 
     for kind in KINDS:
         sheet(kind, kind, sheets.get(kind, []))
@@ -1041,7 +1062,7 @@ def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples:
     os.close(fd)
     try:
         book.save(tmp)
-        os.replace(tmp, path)
+        _replace(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
