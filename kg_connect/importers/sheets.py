@@ -1031,9 +1031,9 @@ def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples:
         ws.freeze_panes = "A2"
         for n, r in enumerate(rows, start=2):
             ws.append(r)
-            for c, v in enumerate(r, start=1):
+            for col, v in enumerate(r, start=1):
                 if isinstance(v, str) and v[:1] == "=":
-                    ws.cell(row=n, column=c).data_type = "s"  # text, never a formula
+                    ws.cell(row=n, column=col).data_type = "s"  # text, never a formula
 
     for kind in KINDS:
         sheet(kind, kind, sheets.get(kind, []))
