@@ -62,6 +62,8 @@ class SparqlMagic(Magics):
     @magic_arguments()
     @argument("name", help="a name for the endpoint (also the Python variable that holds it)")
     @argument("url", help="the endpoint's query URL")
+    @argument("--auth-env", help="the environment variable that holds the credentials: user:password (HTTP "
+              "basic auth) or a bearer token")
     @argument("--token-env", help="the environment variable that holds a bearer token")
     @argument("--user", help="user name for HTTP basic auth (the password from --password-env)")
     @argument("--password-env", help="the environment variable that holds the password")
@@ -80,12 +82,22 @@ class SparqlMagic(Magics):
         if not args.name.isidentifier():
             raise UsageError(f"{args.name!r} is not a Python variable name")
         auth = None
+        token_env = args.token_env
+        if args.auth_env:
+            secret = os.environ.get(args.auth_env)
+            if not secret:
+                raise UsageError(f"the environment variable {args.auth_env} (--auth-env) is not set")
+            if ":" in secret:
+                user, _, password = secret.partition(":")
+                auth = (user, password)
+            else:
+                token_env = args.auth_env
         if args.user:
             if not args.password_env or os.environ.get(args.password_env) is None:
                 raise UsageError("--user needs --password-env VAR, an environment variable that holds the password")
             auth = (args.user, os.environ[args.password_env])
         try:
-            graph = KnowledgeGraph.connect(args.url, token_env=args.token_env, auth=auth,
+            graph = KnowledgeGraph.connect(args.url, token_env=token_env, auth=auth,
                                            default_graph=args.default_graph, timeout=args.timeout)
         except KgConnectError as exc:
             raise UsageError(short_error(exc)) from None

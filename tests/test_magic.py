@@ -225,6 +225,17 @@ def test_endpoints_from_the_magic(shell, monkeypatch):
         failing = run(shell, "ASK {}", f"-e {server.url('/500')}")
         assert not failing.success and "HTTP 500" in str(failing.error_in_exec)
         assert all("tok-in-env-only" not in str(v) for v in shell.user_ns.get("Out", {}).values())
+        # --auth-env: user:password (basic auth) or a token, from one variable
+        monkeypatch.setenv("KGC_TEST_AUTH", f"{server.user}:{server.password}")
+        guarded = shell.run_cell(f"%sparql_connect guarded {server.url('/auth')} --auth-env KGC_TEST_AUTH")
+        assert guarded.success, guarded.error_in_exec
+        assert run(shell, "ASK { ?s ?p ?o }", "-e guarded -o g").success and shell.user_ns["g"].boolean
+        monkeypatch.setenv("KGC_TEST_AUTH", "just-a-token")
+        assert shell.run_cell(f"%sparql_connect tok {server.url()} --auth-env KGC_TEST_AUTH").success
+        assert run(shell, "ASK {}", "-e tok").success
+        assert server.requests[-1]["headers"]["Authorization"] == "Bearer just-a-token"
+        unset = shell.run_cell(f"%sparql_connect nope {server.url()} --auth-env KGC_NOT_SET")
+        assert not unset.success and "KGC_NOT_SET (--auth-env) is not set" in str(unset.error_in_exec)
     finally:
         server.stop()
         shell.run_line_magic("config", "SparqlMagic.endpoints = {}")
