@@ -198,12 +198,12 @@ def test_csv_files_with_a_bom_semicolons_and_windows_1252(tmp_path):
      '"join sideways" is not one of: join us, join in, join up (network model)'),
     ("mentions", [["event", "idea", "role"], ["Camp", "apps", "shouted"]], "mentions!C2",
      '"shouted" is not one of: presented, discussed, reported, adopted (role)'),
-    ("mentions", [["event", "idea"], ["Camp", None]], "mentions!2", "no idea: a mention says which idea came up"),
+    ("mentions", [["event", "idea"], ["Camp", None]], "mentions row 2", "no idea: a mention says which idea came up"),
     ("mentions", [["event", "idea", "came from"], ["Camp", "apps", "Nowhere"]], "mentions!C2",
      '"Nowhere" has no mention of this idea in the mentions sheet'),
-    ("people", [["name", "knows"], [None, "Ada"]], "people!2", 'no name: every person needs one (column "name")'),
+    ("people", [["name", "knows"], [None, "Ada"]], "people row 2", 'no name: every person needs one (column "name")'),
     ("reports", [["title", "date"], ["Post", "yesterday"]], "reports!B2", '"yesterday" is not a date'),
-    ("ideas", [["description"], ["an idea without a name"]], "ideas!1",
+    ("ideas", [["description"], ["an idea without a name"]], "ideas row 1",
      'no "name" column: the ideas sheet needs one'),
 ])
 def test_every_bad_cell_is_named_by_sheet_row_and_column(tmp_path, kind, rows, where, message):
@@ -226,8 +226,11 @@ def test_with_errors_report_the_good_rows_go_in_and_the_bad_are_listed(tmp_path)
         'events!B3: "31/02/2011" is not a date (expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)',
         'events!B4: "32/01/2012" is not a date (expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)']
     assert result.counts == {"people": 1, "events": 1}
-    assert [str(r[0]) for r in result.graph.query("SELECT ?n WHERE { ?e a schema:Event ; rdfs:label ?n }",
-                                                  union=True)] == ["Camp"]
+    dated = "SELECT ?n WHERE { ?e a schema:Event ; rdfs:label ?n OPTIONAL { ?e schema:startDate ?d } } ORDER BY ?d ?n"
+    rows = result.graph.query(dated.replace("?n WHERE", "?n ?d WHERE"), union=True).rows
+    # the skipped rows' values are not read; their names stay, for the rows that refer to them
+    assert [(str(n), None if d is None else str(d)) for n, d in rows] == [("Conf", None), ("Seminar", None),
+                                                                          ("Camp", "2011-11-25")]
     assert "Skipped 2 rows with errors" in result._repr_html_()
 
 
@@ -240,7 +243,7 @@ def test_names_defined_nowhere_or_twice_are_reported_never_merged_in_silence(tmp
         import_sheets(None, path)
     report = info.value.report
     assert [str(p) for p in report.errors] == [
-        'events!B2: "Kent Connects" names both a person and a organisation: rename one of them, so that '
+        'events!B2: "Kent Connects" names both a person and an organisation: rename one of them, so that '
         "organiser says which"]
     assert sorted(str(p) for p in report.warnings) == [
         'events!C2: "Tom" (attendees) is defined in no people sheet: made as a new person, marked as such',
@@ -440,3 +443,69 @@ def test_an_opendocument_spreadsheet_is_read_too(tmp_path):
     assert result.counts == {"people": 2, "events": 1} and not result.errors
     assert [str(r[0]) for r in result.graph.query("SELECT ?d WHERE { ?e schema:startDate ?d }", union=True)] == [
         "2011-11-25"]
+
+
+def test_what_a_first_user_met(tmp_path):
+    """Cases a new user's workbooks held (the trial of issue 10): each read as meant or said."""
+    assert parse_date(2012) is None and parse_date("25/12/98") == dt.date(1998, 12, 25)
+    assert parse_date("2012/03/03") == dt.date(2012, 3, 3) and parse_date("3rd March 2012") == dt.date(2012, 3, 3)
+    path = workbook(tmp_path / "trial.xlsx", {
+        "organisations": [["Our partner organisations"], ["name", "kind", "network model", "funded by"],
+                          ["Acme Trust", "formal", "presented", ""], ["Club", "group", "join up", "Bob"]],
+        "people": [["name", "note", None, "role"], [2024, "line one\nline two", "stray", "volunteer"],
+                   ["Σωκράτης", None, None, None], ["🙂", None, None, None], ["Bob", None, None, None]],
+        "events": [["name", "date", "end date", "attendees"], ["Camp", 2012, None, "2024"],
+                   ["Fair", "01/05/2012", "01/04/2012", "Σωκράτης"], ["Fair", "02/05/2012", None, None],
+                   ["Moot", "05/25/2012", None, "🙂"]],
+        "ideas": [["name", "broader"], ["Open Space", "open space"]],
+        "mentions": [["event", "idea", "came from"], ["Fair", "Open Space", "Fair"]]})
+    with pytest.raises(SheetsError) as info:
+        import_sheets(None, path)
+    report = info.value.report
+    errors = {str(p) for p in report.errors}
+    assert 'events!B2: "2012" is not a date (2012 is a year, not a date: give the day too (2012-03-25))' in errors
+    assert 'events!C3: "01/04/2012" is not a date' not in errors  # a date, but before the start:
+    assert "events!C3: the end date 2012-04-01 is before the date 2012-05-01" in errors
+    assert 'events!B4: a second date for "Fair": events!B3 gives 2012-05-01' in errors
+    assert 'organisations!C3: "presented" is not one of: join us, join in, join up (network model)' in errors
+    assert 'ideas!B2: "open space" is the idea itself: it cannot be its own broader' in errors
+    assert 'mentions!C2: "Fair" is this mention\'s own event: came from names an earlier event where the same ' \
+           "idea was mentioned" in errors
+    warnings = {str(p) for p in report.warnings}
+    assert "organisations row 1: above the header row: not read" in warnings  # a title row above the headers
+    assert "people!C2: column C has values but no header: they are not read (give the column one of the " \
+           "template's headers)" in warnings
+    assert 'events!B5: "05/25/2012": read month first, as 2012-05-25: other dates like it are read day first' \
+        in warnings
+    assert 'people!D2: 1 role for no organisation: each role goes with the organisation in the same place; the ' \
+           "others are kept as a note" in warnings
+    assert not any("2024" in w and "defined in no" in w for w in warnings)  # the number 2024 is that person
+    # funders are organisations: a person named there is an error, not a new organisation
+    assert 'organisations!D4: "Bob" is a person (people!A5), but funded by names organisations' in errors
+    kept = import_sheets(None, path, errors="report")
+    g = kept.graph
+    people = {str(p).rsplit("/", 1)[-1]: str(n) for p, n in g.query("SELECT ?p ?n WHERE { ?p foaf:name ?n }",
+                                                                       union=True).rows}
+    assert people["2024"] == "2024" and people["σωκρατης"] == "Σωκράτης" and people["bob"] == "Bob"
+    assert [k for k in people if k.startswith("x-")] and people[[k for k in people if k.startswith("x-")][0]] == "🙂"
+    notes = {str(r[0]) for r in g.query("SELECT ?c WHERE { ?p rdfs:comment ?c }", union=True)}
+    assert "line one\nline two" in notes  # line breaks kept
+    # IRIs do not depend on the order of the rows
+    flipped = workbook(tmp_path / "flipped.xlsx", {"people": [["name"], ["Ann-Marie"], ["Ann Marie"]]})
+    straight = workbook(tmp_path / "straight.xlsx", {"people": [["name"], ["Ann Marie"], ["Ann-Marie"]]})
+    iris = [sorted((str(n), str(p)) for p, n in import_sheets(None, f, base="urn:t/").graph.query(
+        "SELECT ?p ?n WHERE { ?p foaf:name ?n }", union=True).rows) for f in (flipped, straight)]
+    assert iris[0] == iris[1]
+    # an exported workbook holds what a workbook can (no control characters) and every note
+    kg = KnowledgeGraph().load('<urn:p> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> '
+                               '"Ann\\u0001Bell" ; <http://www.w3.org/2000/01/rdf-schema#comment> "one", "two" .',
+                               format="turtle")
+    out = export_sheets(kg, tmp_path / "out.xlsx")
+    row = [c.value for c in openpyxl.load_workbook(out)["people"][2]]
+    assert row[0] == "AnnBell" and row[5] == "one\n\ntwo"  # no crash on a control character
+    # Excel's sep= line
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "people.csv").write_text("sep=;\nname;note\nAda;a\x01b\n", encoding="utf-8")
+    csv_import = import_sheets(None, tmp_path / "csv")
+    assert csv_import.counts == {"people": 1}
+    assert [str(r[0]) for r in csv_import.graph.query("SELECT ?c WHERE { ?p rdfs:comment ?c }", union=True)] == ["ab"]

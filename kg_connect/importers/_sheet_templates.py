@@ -79,8 +79,8 @@ TEMPLATES: dict[str, Template] = {t.kind: t for t in (
                         aliases=("parent",), help="The organisation it is a part of."),
                  Column("partners", "ref", KGC + "partnerOf", ("organisations",), many=True,
                         aliases=("partner of", "partner"), help="Organisations it works with."),
-                 Column("funded by", "ref", KGC + "funds", ("organisations", "people"), many=True, inverse=True,
-                        aliases=("funder", "funders"), help="Who funds it."),
+                 Column("funded by", "ref", KGC + "funds", ("organisations",), many=True, inverse=True,
+                        aliases=("funder", "funders"), help="The organisations that fund it."),
                  Column("network model", "choice", KGC + "networkModel",
                         choices=("join us", "join in", "join up"), aliases=("model",),
                         help="join us (command and control), join in (collaborating hubs), join up (peer "

@@ -38,10 +38,14 @@ from kg_connect.importers._sheet_templates import CHOICES, KINDS, SEGMENT, SKOS,
 
 __all__ = ["Problem", "SheetsError", "SheetsImport", "import_sheets", "read_sheets"]
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\ufeff]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\ufeff]+")
+_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                             "nov", "dec"))}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters no .xlsx cell may hold
 EDITORIAL = URIRef(SKOS + "editorialNote")
 
 
@@ -61,7 +65,9 @@ class Problem:
     def where(self) -> str:
         if self.row is None:
             return self.sheet
-        return f"{self.sheet}!{self.column or ''}{self.row}"
+        if not self.column:
+            return f"{self.sheet} row {self.row}"
+        return f"{self.sheet}!{self.column}{self.row}"
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -113,9 +119,15 @@ class SheetsImport:
     def _repr_html_(self) -> str:
         e = html.escape
         rows = "".join(f"<tr><td>{e(k)}</td><td>{n:,}</td></tr>" for k, n in self.counts.items() if n)
+        shown = (self.errors + self.warnings)[:200]
+        left = len(self.errors) + len(self.warnings) - len(shown)
+        cell = 'style="text-align:left"'
         problems = "".join(
-            f'<tr class="kgc-{p.severity}"><td>{e(p.severity)}</td><td>{e(p.where)}</td><td>{e(p.message)}</td></tr>'
-            for p in self.errors + self.warnings)
+            f'<tr class="kgc-{p.severity}"><td {cell}>{e(p.severity)}</td><td {cell}>{e(p.where)}</td>'
+            f"<td {cell}>{e(p.message)}</td></tr>" for p in shown)
+        if left:
+            problems += f'<tr><td></td><td {cell} colspan="2">… and {left:,} more (see .errors and .warnings)</td></tr>'
+
         shape = ("conforms to the kg_connect shapes" if self.conforms else
                  f"{len(self.violations)} shape violations" if self.conforms is False else "not checked")
         out = (f'<div class="kgc-import"><p>Imported into <code>{e(self.graph_name)}</code>; {e(shape)}.'
@@ -170,16 +182,19 @@ def clean(value: Any) -> Any:
     """A cell's text with spaces trimmed and runs of spaces (non-breaking ones too) made one
     (and Excel's text mark, a leading apostrophe before = + - @, taken off)."""
     if isinstance(value, str):
-        text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+        text = _CONTROLS.sub("", unicodedata.normalize("NFC", value))
+        text = _BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
         if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
             text = text[1:]
         return text
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)  # a number typed in a cell: 2024, not 2024.0
     return value
 
 
-def key(name: str) -> str:
-    """How names are matched: the same whatever their case and spacing."""
-    return clean(name).casefold()
+def key(name: Any) -> str:
+    """How names are matched: the same whatever their case, spacing and line breaks."""
+    return re.sub(r"\s+", " ", str(clean(name))).casefold()
 
 
 def _kind_of(name: str) -> str | None:
@@ -224,15 +239,26 @@ def _header_map(t: Template, header: list[Any], source: str, problems: list[Prob
 def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem], merged: set[int],
            first_row: int = 1, titles: dict[str, str] | None = None) -> Sheet | None:
     t = TEMPLATES[kind]
-    header_at = next((i for i, r in enumerate(grid) if any(clean(c) not in (None, "") for c in r)), None)
-    if header_at is None:
+    known = {key(a) for c in t.columns for a in (c.name, *c.aliases)} | set(titles or {})
+    filled = [i for i, r in enumerate(grid) if any(clean(c) not in (None, "") for c in r)]
+    if not filled:
         return Sheet(kind, source, {}, [])
+    # the header is the first row naming the most template columns among the first filled rows
+    # (a title row above it, "Our partner organisations", is passed over)
+    scores = [(sum(1 for c in grid[i] if isinstance(clean(c), str) and key(c) in known), i) for i in filled[:10]]
+    best = max(score for score, _ in scores)
+    header_at = next(i for score, i in scores if score == best) if best else filled[0]
+
     header = grid[header_at]
     where = _header_map(t, header, source, problems, merged, titles)
     head_row = first_row + header_at
     for p in problems:
         if p.sheet == source and p.row == 1 and head_row != 1:
             p.row = head_row
+    for i in filled:
+        if i >= header_at:
+            break
+        problems.append(Problem(source, first_row + i, None, "above the header row: not read", "warning"))
     wanted = t.key or "event"
     if wanted not in where.values():
         problems.append(Problem(source, head_row, None, f'no "{wanted}" column: the {kind} sheet needs one '
@@ -242,15 +268,30 @@ def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem
     for i, name in where.items():
         columns.setdefault(name, _letter(i))
     rows = []
+    unheaded: dict[int, int] = {}  # column -> the first row with a value under no header
     for n, raw in enumerate(grid[header_at + 1:], start=head_row + 1):
         cells: dict[str, list[Cell]] = {}
-        for i, name in where.items():
-            if i < len(raw):
-                v = clean(raw[i])
-                if v not in (None, ""):
-                    cells.setdefault(name, []).append(Cell(v, _letter(i)))
-        if cells:  # empty rows are skipped
-            rows.append((n, cells))
+        for i, value in enumerate(raw):
+            v = clean(value)
+            if v in (None, ""):
+                continue
+            column_name = where.get(i)
+            if column_name is None:
+                if i >= len(header) or clean(header[i]) in (None, ""):
+                    unheaded.setdefault(i, n)
+                continue
+            if isinstance(v, str) and v in _EXCEL_ERRORS:
+                problems.append(Problem(source, n, _letter(i), f"the cell shows the spreadsheet error {v}: its formula "
+                                        "could not be worked out; put the value itself in", "error", v))
+                v = None
+                cells.setdefault(column_name, [])
+                continue
+            cells.setdefault(column_name, []).append(Cell(v, _letter(i)))
+        if any(cells.values()) or any(p.sheet == source and p.row == n for p in problems[-3:]):
+            rows.append((n, cells))  # empty rows are skipped
+    for i, n in sorted(unheaded.items()):
+        problems.append(Problem(source, n, _letter(i), f"column {_letter(i)} has values but no header: they are "
+                                "not read (give the column one of the template's headers)", "warning"))
     return Sheet(kind, source, columns, rows)
 
 
@@ -270,8 +311,15 @@ def _read_workbook(path: Path, problems: list[Problem]) -> list[Sheet]:
                                         f"({', '.join(KINDS)}): it is ignored", "warning"))
             continue
         sheet = book.get_sheet_by_name(name)
-        grid = sheet.to_python(skip_empty_area=False)
-        merged = {c for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or []) for c in range(c1 + 1, c2 + 1)}
+        grid = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        ranges = sheet.merged_cell_ranges or []
+        merged = {c for (r1, c1), (r2, c2) in ranges for c in range(c1 + 1, c2 + 1)}
+        for (r1, c1), (r2, c2) in ranges:  # a cell merged down rows holds for each of them
+            if r2 > r1 and r1 < len(grid) and c1 < len(grid[r1]):
+                for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+                    for c in range(c1, min(c2, len(grid[r]) - 1) + 1):
+                        if grid[r][c] in (None, ""):
+                            grid[r][c] = grid[r1][c1]
         got = _sheet(kind, name, grid, problems, merged)
         if got is not None:
             sheets.append(got)
@@ -307,6 +355,9 @@ def _read_csv(path: Path, problems: list[Problem], kind: str | None = None,
     else:
         text = _decode(path.read_bytes(), path.name, problems)
     delimiter = (dialect or {}).get("delimiter")
+    sep = re.match(r"\Asep=(.)\r?\n", text)  # Excel's own first line: sep=;
+    if sep:
+        delimiter, text = sep.group(1), text[sep.end():]
     if not delimiter:
         first = text.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
@@ -403,45 +454,65 @@ def read_sheets(path: str | Path, metadata: str | Path | None = None) -> tuple[l
 # ---------------------------------------------------------------------- values
 def parse_date(value: Any) -> dt.date | dt.datetime | None:
     """A date from a cell: a date or datetime, an Excel serial number, or text such as
-    2011-11-25, 25/11/2011, 25.11.2011, Nov 25 2011, 25 November 2011, November 25, 2011.
-    None if it is not one (31/02/2011 is not)."""
+    2011-11-25, 2011/11/25, 25/11/2011, 25.11.2011, 25/11/11, Nov 25 2011, 25 November 2011,
+    November 25, 2011. Day first, unless the month cannot be (11/25/2011). None if it is not
+    one (31/02/2011 is not)."""
+    return read_date(value)[0]
+
+
+def read_date(value: Any) -> tuple[dt.date | dt.datetime | None, str]:
+    """:func:`parse_date`, and what to tell the user about it: why it is no date, or how an
+    unusual one was read."""
     if isinstance(value, dt.datetime):
-        return value if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date()
+        return (value if (value.hour, value.minute, value.second) != (0, 0, 0) else value.date()), ""
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 200_000:  # Excel's serial day numbers (1900 date system)
+        return value, ""
+    if isinstance(value, bool):
+        return None, ""
+    if isinstance(value, (int, float)):
+        if isinstance(value, int) or float(value).is_integer():
+            if 1000 <= value < 3000:
+                return None, f"{int(value)} is a year, not a date: give the day too ({int(value)}-03-25)"
+        if 10_000 <= value < 100_000:  # Excel's serial day numbers (1927 to 2173)
             day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
             frac = value - int(value)
             if frac:
-                return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=round(frac * 86400))
-            return day
-        return None
+                return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=round(frac * 86400)), ""
+            return day, ""
+        return None, ""
     text = clean(str(value))
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(text), ""
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T")), ""
+        m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text)
+        if m:
+            return dt.date(*(int(g) for g in m.groups())), ""
         m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", text)
         if m:
             d, mo, y = (int(g) for g in m.groups())
-            y = y + 2000 if y < 100 else y
+            note = ""
+            if len(m.group(3)) == 2:
+                y += 2000 if y < 70 else 1900  # 25/12/98 is 1998, 25/12/11 is 2011
             if mo > 12 and d <= 12:  # 11/25/2011: month first
                 d, mo = mo, d
-            return dt.date(y, mo, d)
+                note = f"read month first, as {y}-{mo:02d}-{d:02d}: other dates like it are read day first"
+            return dt.date(y, mo, d), note
         words = re.sub(r"[,.]", " ", text).lower().split()
         if len(words) == 3:
             a, b, c = words
-            if a[:3] in _MONTHS and b.isdigit() and c.isdigit():  # Nov 25 2011
-                return dt.date(int(c), _MONTHS[a[:3]], int(b))
+            if a[:3] in _MONTHS and b.rstrip("stndrh").isdigit() and c.isdigit():  # Nov 25 2011
+                return dt.date(int(c), _MONTHS[a[:3]], int(b.rstrip("stndrh"))), ""
             if b[:3] in _MONTHS and a.rstrip("stndrh").isdigit() and c.isdigit():  # 25 Nov 2011, 25th Nov 2011
-                return dt.date(int(c), _MONTHS[b[:3]], int(a.rstrip("stndrh")))
+                return dt.date(int(c), _MONTHS[b[:3]], int(a.rstrip("stndrh"))), ""
+        if re.fullmatch(r"\d{4}", text):
+            return None, f"{text} is a year, not a date: give the day too ({text}-03-25)"
         if re.fullmatch(r"\d+(\.\d+)?", text) and 20_000 <= float(text) < 80_000:  # a serial number as text
-            return parse_date(float(text))
+            return read_date(float(text))
     except ValueError:
-        return None
-    return None
+        return None, ""
+    return None, ""
 
 
 def _date_literal(d: dt.date | dt.datetime, moment: bool = False) -> Literal:
@@ -453,10 +524,16 @@ def _date_literal(d: dt.date | dt.datetime, moment: bool = False) -> Literal:
     return Literal(d.isoformat(), datatype=XSD.date)
 
 
-def slug(text: str) -> str:
-    s = unicodedata.normalize("NFKD", clean(text)).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s[:80] or "x"
+def slug(text: Any) -> str:
+    """The IRI segment for a name: lower case, accents dropped, letters of any script kept
+    (Σωκράτης gives σωκρατης), anything else a dash; a name of no letters (emoji) gets a
+    short hash of itself, the same at every import."""
+    import hashlib
+
+    decomposed = unicodedata.normalize("NFKD", str(clean(text)))
+    plain = unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")).lower()
+    s = re.sub(r"[\W_]+", "-", plain).strip("-")[:80].strip("-")
+    return s or "x-" + hashlib.sha1(key(text).encode()).hexdigest()[:8]
 
 
 # ---------------------------------------------------------------------- names and IRIs
@@ -521,7 +598,7 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
     graph = graph if graph is not None else KnowledgeGraph()
     name = base.rstrip("/#:")
     report = SheetsImport(graph, name, base, sources=[s.source for s in sheets])
-    quads, bad_rows = _convert(sheets, base, problems, report)
+    quads, bad_rows, where_of = _convert(sheets, base, problems, report)
     report.errors = [p for p in problems if p.severity == "error"]
     report.warnings = [p for p in problems if p.severity == "warning"]
     if report.errors and errors == "raise":
@@ -539,17 +616,22 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
         check.add(quads)
         result = check.validate(progress=False)
         report.conforms = bool(result.conforms)
-        report.violations = [str(v) for v in getattr(result, "results", [])][:200]
+        # each violation names the cell its thing comes from, not only its IRI
+        found = re.compile("|".join(re.escape(i) for i in sorted(where_of, key=len, reverse=True))) if where_of \
+            else None
+        report.violations = [found.sub(lambda m: f"{where_of[m.group(0)]} <{m.group(0)}>", str(v)) if found
+                             else str(v) for v in getattr(result, "results", [])][:200]
     return report
 
 
 def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
-             report: SheetsImport) -> tuple[list[tuple[Any, Any, Any]], set[tuple[str, int]]]:
+             report: SheetsImport) -> tuple[list[tuple[Any, Any, Any]], set[tuple[str, int]], dict[str, str]]:
     names = _Names(base)
     by_kind: dict[str, list[Sheet]] = {}
     for s in sheets:
         by_kind.setdefault(s.kind, []).append(s)
-    bad: set[tuple[str, int]] = set()
+    # rows with an error found while reading them (a formula's error value) are skipped too
+    bad: set[tuple[str, int]] = {(p.sheet, p.row) for p in problems if p.severity == "error" and p.row is not None}
 
     def error(sheet: Sheet, row: int, cell: Cell | None, message: str, value: Any = None) -> None:
         problems.append(Problem(sheet.source, row, cell.column if cell else None, message, "error",
@@ -559,7 +641,19 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
     def warn(sheet: Sheet, row: int, cell: Cell | None, message: str) -> None:
         problems.append(Problem(sheet.source, row, cell.column if cell else None, message, "warning"))
 
-    # 1. every named thing first, so that sheets can refer to each other in any order
+    # 1. every named thing first, so that sheets can refer to each other in any order; IRIs are
+    # minted in the order of the names (not of the rows), so that they do not depend on it
+    firsts: dict[tuple[str, str], tuple[str, str]] = {}
+    for kind in KINDS:
+        t = TEMPLATES[kind]
+        for sheet in by_kind.get(kind, []):
+            for row, cells in sheet.rows:
+                named = cells.get(t.key) if t.key else None
+                if named:
+                    firsts.setdefault((kind, key(named[0].value)), (str(named[0].value),
+                                                                    f"{sheet.source}!{named[0].column}{row}"))
+    for (kind, _), (text, where) in sorted(firsts.items()):
+        names.define(kind, text, where)
     rows_of: dict[str, list[tuple[Sheet, int, dict[str, list[Cell]], URIRef]]] = {k: [] for k in KINDS}
     for kind in KINDS:
         t = TEMPLATES[kind]
@@ -570,11 +664,13 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
                     continue
                 named = cells.get(t.key)
                 if not named:
-                    error(sheet, row, None, f'no {t.key}: every {t.singular} needs one (column "{t.key}")')
+                    if cells:
+                        error(sheet, row, None, f'no {t.key}: every {t.singular} needs one (column "{t.key}")')
                     continue
                 cell = named[0]
-                iri, before = names.define(kind, str(cell.value), f"{sheet.source}!{cell.column}{row}")
-                if before:
+                here = f"{sheet.source}!{cell.column}{row}"
+                iri, before = names.define(kind, str(cell.value), here)
+                if before and before != here:
                     warn(sheet, row, cell, f'"{cell.value}" is also defined at {before}: both rows describe '
                                            "one " + t.singular)
                 rows_of[kind].append((sheet, row, cells, iri))
@@ -586,12 +682,21 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
         text = str(cell.value)
         found = names.find(column.refers, text)
         if len(found) > 1:
-            kinds = " and ".join(f"a {TEMPLATES[k].singular}" for k, _ in found)
+            kinds = " and ".join(("an " if TEMPLATES[k].singular[0] in "aeiou" else "a ") + TEMPLATES[k].singular
+                                 for k, _ in found)
             error(sheet, row, cell, f'"{text}" names both {kinds}: rename one of them, so that {column.name} '
                                     "says which", text)
             return None
         if found:
             return found[0][1]
+        elsewhere = names.find(tuple(k for k in KINDS if k not in column.refers), text)
+        if elsewhere:  # a person where organisations are asked for, ...
+            kind, _ = elsewhere[0]
+            what = " or ".join(column.refers)
+            error(sheet, row, cell, f'"{text}" is {"an" if TEMPLATES[kind].singular[0] in "aeiou" else "a"} '
+                                    f"{TEMPLATES[kind].singular} ({names.defined[kind][key(text)][2]}), but "
+                                    f"{column.name} names {what}", text)
+            return None
         kind = column.refers[0]
         iri, _ = names.define(kind, text, f"{sheet.source}!{cell.column}{row}")
         if kind not in ("places",):
@@ -613,7 +718,10 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
 
     event_dates: dict[URIRef, Literal] = {}
     mention_at: dict[tuple[URIRef, URIRef], URIRef] = {}  # (event, idea) -> its mention
-    pending_previous: list[tuple[Sheet, int, Cell, URIRef, URIRef, URIRef]] = []
+    pending_previous: list[tuple[Sheet, int, Cell, URIRef, URIRef, URIRef, URIRef]] = []
+    identity: dict[tuple[str, int], list[tuple[Any, Any, Any]]] = {}  # kept even when the row is skipped
+    mention_row: dict[URIRef, tuple[str, int]] = {}
+    single: dict[tuple[Any, str], tuple[Any, str]] = {}  # (thing, column) -> (value, where) of one-value columns
     for kind in KINDS:
         t = TEMPLATES[kind]
         for sheet, row, cells, iri in rows_of[kind]:
@@ -624,22 +732,36 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
                                    mention_at, pending_previous)
                 if iri is None:
                     continue
+                mention_row[iri] = (sheet.source, row)
             else:
                 for type_ in t.types:
                     triples.append((iri, RDF.type, URIRef(type_)))
                 label = cells[t.key][0].value
                 triples.append((iri, URIRef(t.label), Literal(str(label))))
+                identity[(sheet.source, row)] = list(triples)
             for column in t.columns:
                 if column.name == t.key or kind == "mentions" and column.name in ("event", "idea", "date",
                                                                                    "came from"):
                     continue
                 for cell, value in values(sheet, row, cells, column):
-                    got = _value(sheet, row, cell, value, column, refer, error)
+                    got = _value(sheet, row, cell, value, column, refer, error, warn)
                     if got is None:
                         ok = False
                         continue
                     if column.name == "role" and kind == "people":
                         continue  # below, with the organisation
+                    if not column.many and column.name != "note":  # one value: a second, different one is an error
+                        seen = single.setdefault((iri, column.name), (got, f"{sheet.source}!{cell.column}{row}"))
+                        if seen[0] != got:
+                            error(sheet, row, cell, f'a second {column.name} for "{cells[t.key][0].value}": '
+                                                    f"{seen[1]} gives {_cell_text(seen[0])}", value)
+                            ok = False
+                            continue
+                    if got == iri and column.kind == "ref":
+                        error(sheet, row, cell, f'"{value}" is the {t.singular} itself: it cannot be its own '
+                                                f"{column.name}", value)
+                        ok = False
+                        continue
                     if column.kind == "choice" and not column.prop:  # organisation kinds
                         triples.append((iri, RDF.type, got))
                         continue
@@ -658,20 +780,36 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
             if kind == "reports" and (cells.get("date") or cells.get("url")):
                 triples += [(iri, RDF.type, URIRef(x)) for x in t.extra["posted"]]
             if kind == "events":
-                for p, o in ((p, o) for s, p, o in triples if s == iri):
-                    if str(p).endswith("startDate"):
-                        event_dates[iri] = o
+                span = {str(p).rsplit("/", 1)[-1]: o for s_, p, o in triples if s_ == iri}
+                if "startDate" in span:
+                    event_dates[iri] = span["startDate"]
+                if "startDate" in span and "endDate" in span and str(span["endDate"]) < str(span["startDate"]):
+                    error(sheet, row, cells["end date"][0], f'the end date {span["endDate"]} is before the date '
+                                                            f'{span["startDate"]}', cells["end date"][0].value)
+                    ok = False
             if not ok:
                 bad.add((sheet.source, row))
             rows_out[(sheet.source, row)] = triples
             report.counts[kind] = report.counts.get(kind, 0) + 1
-    for sheet, row, cell, mention, event, idea in pending_previous:
+    for sheet, row, cell, mention, event, idea, here in pending_previous:
+        if event == here:
+            error(sheet, row, cell, f'"{cell.value}" is this mention\'s own event: came from names an earlier '
+                                    "event where the same idea was mentioned", cell.value)
+            continue
         previous = mention_at.get((event, idea))
         if previous is None:
             error(sheet, row, cell, f'"{cell.value}" has no mention of this idea in the mentions sheet: '
                                     "came from names an earlier event where the same idea was mentioned",
                   cell.value)
             continue
+        if mention_row.get(previous) in bad:
+            warn(sheet, row, cell, f'the mention at "{cell.value}" is skipped (its row has an error): this one '
+                                   "does not say it came from there")
+            continue
+        then, now = event_dates.get(event), event_dates.get(here)
+        if then is not None and now is not None and str(then) > str(now):
+            warn(sheet, row, cell, f'"{cell.value}" ({then}) is later than this mention\'s event ({now}): came '
+                                   "from names an earlier event")
         rows_out[(sheet.source, row)].append((mention, URIRef("https://w3id.org/kg-connect/ns#previousMention"),
                                               previous))
     for kind, text, where in names.made:
@@ -686,22 +824,28 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
     for where_, triples in rows_out.items():
         if where_ not in bad:
             out.extend(triples)
-        else:
+        else:  # the row's values are not read; the thing itself (its name) stays, for the rows naming it
+            out.extend(identity.get(where_, []))
             kind = next((s.kind for s in sheets if s.source == where_[0]), "")
             report.counts[kind] = report.counts.get(kind, 0) - 1
     report.counts = {k: report.counts.get(k, 0) for k in KINDS if report.counts.get(k, 0)}
-    return list(dict.fromkeys(out)), bad
+    where_of = {str(iri): f'{where} "{label}"' for kind in names.defined.values() for iri, label, where in kind.values()}
+    where_of.update({str(m): f"{src} row {r}" for m, (src, r) in mention_row.items()})
+    return list(dict.fromkeys(out)), bad, where_of
 
 
-def _value(sheet: Sheet, row: int, cell: Cell, value: Any, column: Column, refer: Any, error: Any) -> Any:
+def _value(sheet: Sheet, row: int, cell: Cell, value: Any, column: Column, refer: Any, error: Any,
+           warn: Any = None) -> Any:
     if column.kind == "text":
         return Literal(str(value) if not isinstance(value, float) or not value.is_integer() else str(int(value)))
     if column.kind == "date":
-        d = parse_date(value)
+        d, note = read_date(value)
         if d is None:
-            error(sheet, row, cell, f'"{value}" is not a date (expected a date such as 2011-11-25, 25/11/2011 or '
-                                    "Nov 25 2011)", value)
+            error(sheet, row, cell, f'"{value}" is not a date ' + (f"({note})" if note else
+                                    "(expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)"), value)
             return None
+        if note and warn is not None:
+            warn(sheet, row, cell, f'"{value}": {note}')
         return _date_literal(d)
     if column.kind == "url":
         text = str(value)
@@ -717,7 +861,7 @@ def _value(sheet: Sheet, row: int, cell: Cell, value: Any, column: Column, refer
         return URIRef(text)
     if column.kind == "choice":
         k = key(str(value))
-        if k not in column.choices and not (column.name == "network model" and k in CHOICES):
+        if k not in column.choices and not (column.name == "network model" and k == "join up yourselves"):
             error(sheet, row, cell, f'"{value}" is not one of: {", ".join(column.choices)} ({column.name})', value)
             return None
         return URIRef(CHOICES[k])
@@ -740,8 +884,9 @@ def _role(sheet: Sheet, row: int, cells: dict[str, list[Cell]], person: URIRef, 
         triples.append((person, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(f"Role: {roles[0]}")))
         return
     if len(roles) != len(orgs):
-        warn(sheet, row, cell, f"{len(roles)} roles for {len(orgs)} organisations: each role goes with the "
-                               "organisation in the same place; the others are kept as a note")
+        had = f"{len(orgs)} organisation{'' if len(orgs) == 1 else 's'}" if orgs else "no organisation"
+        warn(sheet, row, cell, f"{len(roles)} role{'' if len(roles) == 1 else 's'} for {had}: each role goes with "
+                               "the organisation in the same place; the others are kept as a note")
     for role, org_ in zip(roles, orgs):
         if not role:
             continue
@@ -785,10 +930,11 @@ def _mention(sheet: Sheet, row: int, cells: dict[str, list[Cell]], names: _Names
     ok = True
     when = cells.get("date")
     if when:
-        d = parse_date(when[0].value)
+        d, note = read_date(when[0].value)
         if d is None:
-            error(sheet, row, when[0], f'"{when[0].value}" is not a date (expected a date such as 2011-11-25, '
-                                       "25/11/2011 or Nov 25 2011)", when[0].value)
+            error(sheet, row, when[0], f'"{when[0].value}" is not a date ' + (f"({note})" if note else
+                                       "(expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)"),
+                  when[0].value)
             ok = False
         else:
             triples.append((mention, URIRef("http://www.w3.org/ns/prov#atTime"), _date_literal(d, moment=True)))
@@ -800,7 +946,7 @@ def _mention(sheet: Sheet, row: int, cells: dict[str, list[Cell]], names: _Names
     if came:
         previous_event = refer(sheet, row, came[0], t.column("came from"))
         if previous_event is not None:
-            pending.append((sheet, row, came[0], mention, previous_event, idea))
+            pending.append((sheet, row, came[0], mention, previous_event, idea, event))
     return mention, ok
 
 
@@ -893,6 +1039,9 @@ def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
                 return _cell_text(sorted(got, key=str)[0])
         return ""
 
+    def notes(t: URIRef) -> str:  # several notes in one cell, a blank line between them
+        return "\n\n".join(sorted({_cell_text(v) for v in get(t, RDFS_ + "comment")}))
+
     def names(values: Iterable[Any]) -> str:
         return "; ".join(sorted({name(v) for v in values}, key=str.casefold))
 
@@ -922,20 +1071,20 @@ def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
         role = ";".join(roles) if len(roles) > 1 and any(roles) else "".join(roles)  # one per organisation
         out["people"].append([name_of[str(t)], "; ".join(orgs), role.replace(";", "; ").strip(),
                               one(t, FOAF_ + "homepage"),
-                              names(get(t, FOAF_ + "knows")), one(t, RDFS_ + "comment")])
+                              names(get(t, FOAF_ + "knows")), notes(t)])
     for t in things["organisations"]:
         kinds = sorted(_KIND_OF_TYPE[str(o)] for o in get(t, str(RDF.type)) if str(o) in _KIND_OF_TYPE)
         model = [_CHOICE_TEXT.get(str(o), "") for o in get(t, KGC_ + "networkModel")]
         out["organisations"].append([name_of[str(t)], kinds[0] if kinds else "",
                                      names(get(t, ORG_ + "subOrganizationOf") + get(t, ORG_ + "unitOf")),
                                      names(get(t, KGC_ + "partnerOf")), names(get(t, KGC_ + "funds", True)),
-                                     sorted(model)[0] if model else "", one(t, RDFS_ + "comment")])
+                                     sorted(model)[0] if model else "", notes(t)])
     for t in things["events"]:
         out["events"].append([name_of[str(t)], one(t, SCH + "startDate"), one(t, SCH + "endDate"),
                               names(get(t, SCH + "location")[:1]), names(get(t, SCH + "organizer")),
                               names(get(t, SCH + "attendee")),
                               names((get(t, SCH + "superEvent") + get(t, SCH + "subEvent", True))[:1]),
-                              one(t, RDFS_ + "comment")])
+                              notes(t)])
     for t in things["ideas"]:
         out["ideas"].append([name_of[str(t)], names(get(t, SKOS + "broader")), one(t, SKOS + "definition"),
                              "; ".join(sorted({_cell_text(v) for v in get(t, SKOS + "altLabel")}))])
@@ -1030,6 +1179,7 @@ def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples:
                 rule.add(f"{_letter(i - 1)}2:{_letter(i - 1)}5000")
         ws.freeze_panes = "A2"
         for n, r in enumerate(rows, start=2):
+            r = [_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in r]  # what a workbook cannot hold
             ws.append(r)
             for col, v in enumerate(r, start=1):
                 if isinstance(v, str) and v[:1] == "=":
