@@ -315,15 +315,22 @@ def test_the_shipped_csvw_metadata_describes_the_templates(story, tmp_path):
 
 def test_your_own_columns_through_your_own_csvw_metadata(tmp_path):
     (tmp_path / "attendance.csv").write_text("Who;Event name;Organisation\nAda;Camp;Society\n", encoding="utf-8")
-    (tmp_path / "meetings.csv").write_text("Meeting,Held on\nCamp,2011-11-25\n", encoding="utf-8")
+    (tmp_path / "meetings.csv").write_text("Meeting,Held on\nCamp,25.11.2011\nFair,31.02.2012\n", encoding="utf-8")
     meta = {"@context": "http://www.w3.org/ns/csvw", "tables": [
         {"url": "attendance.csv", "dc:title": "people", "dialect": {"delimiter": ";"},
          "tableSchema": {"columns": [{"name": "name", "titles": "Who"}, {"name": "event", "titles": "Event name"},
                                      {"name": "organisation", "titles": "Organisation"}]}},
         {"url": "meetings.csv", "dc:title": "events",
-         "tableSchema": {"columns": [{"name": "name", "titles": "Meeting"}, {"name": "date", "titles": "Held on"}]}}]}
+         "tableSchema": {"columns": [{"name": "name", "titles": "Meeting"},
+                                     {"name": "date", "titles": "Held on",
+                                      "datatype": {"base": "date", "format": "dd.MM.yyyy"}}]}}]}
     (tmp_path / "mine-metadata.json").write_text(json.dumps(meta))
-    result = import_sheets(None, tmp_path, metadata=tmp_path / "mine-metadata.json")
+    with pytest.raises(SheetsError) as info:  # the format the metadata declares, read by csvw
+        import_sheets(None, tmp_path, metadata=tmp_path / "mine-metadata.json")
+    assert [str(p) for p in info.value.report.errors] == [
+        'meetings.csv!B3: "31.02.2012" is not a date (not a date in the format dd.MM.yyyy that its metadata '
+        "declares: day is out of range for month)"]
+    result = import_sheets(None, tmp_path, metadata=tmp_path / "mine-metadata.json", errors="report")
     assert result.counts == {"people": 1, "organisations": 1, "events": 1}
     assert [str(p) for p in result.warnings][0].startswith('mine-metadata.json: column "event" of attendance.csv '
                                                             "is none of the people template's")

@@ -167,6 +167,8 @@ class Sheet:
     source: str  # "events" (a sheet) or "events.csv" (a file)
     columns: dict[str, str]  # template column -> letter
     rows: list[tuple[int, dict[str, list[Cell]]]]  # row number, template column -> its cells
+    #: template column -> the csvw Column of your metadata that declares its datatype (its format)
+    readers: dict[str, Any] = field(default_factory=dict)
 
 
 def _letter(index: int) -> str:
@@ -396,6 +398,7 @@ def _read_metadata(meta: Path, problems: list[Problem]) -> list[Sheet]:
         t = TEMPLATES[kind]
         ours = {key(c.name): c.name for c in t.columns} | {key(a): c.name for c in t.columns for a in c.aliases}
         titles: dict[str, str] = {}
+        readers: dict[str, Any] = {}
         for column in table.tableSchema.columns:
             texts = [str(column.name or "").replace("_", " ")]
             for _, ts in (column.titles or {}).items():
@@ -408,10 +411,13 @@ def _read_metadata(meta: Path, problems: list[Problem]) -> list[Sheet]:
                 continue
             for x in texts:
                 titles[key(x)] = target
+            if column.datatype is not None and getattr(column.datatype, "base", "string") != "string":
+                readers[target] = column  # its datatype (a date format: dd.MM.yyyy) is read by csvw
         dialect = table.dialect or group.dialect if hasattr(group, "dialect") else table.dialect
         got = _read_csv(file, problems, kind, {"delimiter": getattr(dialect, "delimiter", None),
                                                "encoding": getattr(dialect, "encoding", None)}, titles)
         if got is not None:
+            got.readers = readers
             sheets.append(got)
     return sheets
 
@@ -513,6 +519,23 @@ def read_date(value: Any) -> tuple[dt.date | dt.datetime | None, str]:
     except ValueError:
         return None, ""
     return None, ""
+
+
+def _declared_date(sheet: Sheet, column: str, value: Any) -> tuple[dt.date | dt.datetime | None, str]:
+    """A date read by the datatype your CSVW metadata declares for the column (the csvw
+    package reads its format), else as :func:`read_date` reads dates."""
+    reader = sheet.readers.get(column)
+    if reader is None:
+        return read_date(value)
+    try:
+        got = reader.read(str(value))
+    except (ValueError, TypeError) as exc:
+        fmt = getattr(reader.datatype, "format", None)
+        return None, f"not a {reader.datatype.base}" + (f" in the format {fmt}" if fmt else "") + \
+            f" that its metadata declares: {exc}"
+    if isinstance(got, (dt.date, dt.datetime)):
+        return read_date(got)
+    return read_date(value)
 
 
 def _date_literal(d: dt.date | dt.datetime, moment: bool = False) -> Literal:
@@ -839,7 +862,7 @@ def _value(sheet: Sheet, row: int, cell: Cell, value: Any, column: Column, refer
     if column.kind == "text":
         return Literal(str(value) if not isinstance(value, float) or not value.is_integer() else str(int(value)))
     if column.kind == "date":
-        d, note = read_date(value)
+        d, note = _declared_date(sheet, column.name, value)
         if d is None:
             error(sheet, row, cell, f'"{value}" is not a date ' + (f"({note})" if note else
                                     "(expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)"), value)
@@ -930,7 +953,7 @@ def _mention(sheet: Sheet, row: int, cells: dict[str, list[Cell]], names: _Names
     ok = True
     when = cells.get("date")
     if when:
-        d, note = read_date(when[0].value)
+        d, note = _declared_date(sheet, "date", when[0].value)
         if d is None:
             error(sheet, row, when[0], f'"{when[0].value}" is not a date ' + (f"({note})" if note else
                                        "(expected a date such as 2011-11-25, 25/11/2011 or Nov 25 2011)"),
