@@ -31,7 +31,7 @@ def make(path: Path, people: int, events: int, per_event: int, seed: int = 1) ->
     ws = book.create_sheet("people")
     ws.append(["name", "organisation", "knows"])
     for i in range(people):
-        ws.append([f"Person {i}", f"Organisation {i % 200}", f"Person {rnd.randrange(people)}"])
+        ws.append([f"Person {i}", f"Organisation {i % 200}", f"Person {(i + 1 + rnd.randrange(people - 1)) % people}"])
     ws = book.create_sheet("organisations")
     ws.append(["name", "kind"])
     for i in range(200):
