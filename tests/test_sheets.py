@@ -360,7 +360,7 @@ def test_the_command_line(tmp_path, story_book):
     assert "1 error: nothing was imported" in done.stderr and not (tmp_path / "bad.ttl").exists()
     done = subprocess.run([*KGC, "import", "sheets", str(bad), "--errors", "report", "-o", str(tmp_path / "b.ttl")],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1 and "skipped 1 rows with errors: events row 2" in done.stderr
+    assert done.returncode == 1 and "skipped 1 row with errors: events row 2" in done.stderr
     back = tmp_path / "back.xlsx"
     done = subprocess.run([*KGC, "export-sheets", str(out), "-o", str(back)], capture_output=True, text=True,
                           timeout=120)
@@ -463,7 +463,7 @@ def test_what_a_first_user_met(tmp_path):
                    ["Σωκράτης", None, None, None], ["🙂", None, None, None], ["Bob", None, None, None]],
         "events": [["name", "date", "end date", "attendees"], ["Camp", 2012, None, "2024"],
                    ["Fair", "01/05/2012", "01/04/2012", "Σωκράτης"], ["Fair", "02/05/2012", None, None],
-                   ["Moot", "05/25/2012", None, "🙂"]],
+                   ["Moot", "25/05/2012 14:30", None, "🙂"]],
         "ideas": [["name", "broader"], ["Open Space", "open space"]],
         "mentions": [["event", "idea", "came from"], ["Fair", "Open Space", "Fair"]]})
     with pytest.raises(SheetsError) as info:
@@ -482,8 +482,17 @@ def test_what_a_first_user_met(tmp_path):
     assert "organisations row 1: above the header row: not read" in warnings  # a title row above the headers
     assert "people!C2: column C has values but no header: they are not read (give the column one of the " \
            "template's headers)" in warnings
-    assert 'events!B5: "05/25/2012": read month first, as 2012-05-25: other dates like it are read day first' \
-        in warnings
+    # a column whose dates are month first (one of them can only be) is read month first, all of it
+    (tmp_path / "us").mkdir()
+    (tmp_path / "us" / "events.csv").write_text("name,date\nXmas,12/25/2011\nA,01/15/2012\nB,02/03/2012\n"
+                                               "C,03/04/98\n")
+    us = import_sheets(None, tmp_path / "us")
+    got = {str(n): str(d) for n, d in us.graph.query("SELECT ?n ?d WHERE { ?e rdfs:label ?n ; schema:startDate ?d }",
+                                                      union=True).rows}
+    assert got == {"Xmas": "2011-12-25", "A": "2012-01-15", "B": "2012-02-03", "C": "1998-03-04"}
+    assert {str(p) for p in us.warnings} == {
+        "events.csv: the date column has dates that can only be month first (11/25/2011): all its dates are read "
+        "month first", 'events.csv!B5: "03/04/98": the year 98 is read as 1998'}
     assert 'people!D2: 1 role for no organisation: each role goes with the organisation in the same place; the ' \
            "others are kept as a note" in warnings
     assert not any("2024" in w and "defined in no" in w for w in warnings)  # the number 2024 is that person
@@ -516,3 +525,53 @@ def test_what_a_first_user_met(tmp_path):
     csv_import = import_sheets(None, tmp_path / "csv")
     assert csv_import.counts == {"people": 1}
     assert [str(r[0]) for r in csv_import.graph.query("SELECT ?c WHERE { ?p rdfs:comment ?c }", union=True)] == ["ab"]
+
+
+def test_what_a_second_user_met(tmp_path):
+    """The second trial's cases: header variants, first and last names, more sheets of one kind,
+    edited example sheets, commas between names, circles, mixed encodings, Word's line break."""
+    path = workbook(tmp_path / "second.xlsx", {
+        "people": [["First name", "Last name", "Note"], ["Ada", "Lovelace", "first\nsecond"]],
+        "people (2)": [["Full name"], ["Charles Babbage"]],
+        "events": [["Event name", "Date (dd/mm/yyyy)", "Attendee 1", "Attendee 2", "Organiser"],
+                   ["Camp", "25/11/2011 14:30", "Ada Lovelace", "Charles Babbage", "Ada Lovelace, Charles Babbage"],
+                   ["Fair", "26/11/2011 09:00", "Ada Lovelace", "Charles Babbage", "Ada Lovelace"]],
+        "ideas": [["name", "broader"], ["A", "B"], ["B", "A"]],
+        "example people": [["name"], ["Someone typed here"]],
+    })
+    with pytest.raises(SheetsError) as info:
+        import_sheets(None, path)
+    report = info.value.report
+    assert {str(p) for p in report.errors} == {
+        'events!E2: "Ada Lovelace, Charles Babbage": nothing has that name, but Ada Lovelace, Charles Babbage do: '
+        "separate names with ; in one cell",
+        "ideas!B2: broader goes round in a circle: A → B → A"}
+    assert 'example people: sheet "example people" is an example and is not imported: put your rows in the ' \
+           '"people" sheet' in {str(p) for p in report.warnings}
+    fine = import_sheets(None, path, errors="report")
+    g = fine.graph
+    assert sorted(str(r[0]) for r in g.query("SELECT ?n WHERE { ?p foaf:name ?n }", union=True)) == [
+        "Ada Lovelace", "Charles Babbage"]  # first and last names joined; a second people sheet read
+    assert [str(r[0]) for r in g.query("SELECT ?c WHERE { ?p rdfs:comment ?c }", union=True)] == ["first\nsecond"]
+    fair = "SELECT (COUNT(?a) AS ?n) WHERE { ?e rdfs:label 'Fair' ; schema:attendee ?a }"
+    assert int(g.query(fair, union=True).rows[0][0]) == 2  # attendee 1, attendee 2
+    when = [str(r[0]) for r in g.query("SELECT ?d WHERE { ?e rdfs:label 'Fair' ; schema:startDate ?d }", union=True)]
+    assert when == ["2011-11-26T09:00:00"]  # a day-first date with a time
+    # a few lines pasted in from another encoding; a formula's error value in a CSV
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "people.csv").write_bytes("name,note\nZoë,one\x0btwo\n".encode() + "Renée,x\n".encode("cp1252"))
+    (tmp_path / "csv" / "events.csv").write_text("name,date\nCamp,#DIV/0!\n", encoding="utf-8")
+    mixed = import_sheets(None, tmp_path / "csv", errors="report")
+    assert "people.csv: not UTF-8 on line 3: read as Windows-1252 there" in {str(p) for p in mixed.warnings}
+    assert sorted(str(r[0]) for r in mixed.graph.query("SELECT ?n WHERE { ?p foaf:name ?n }", union=True)) == [
+        "Renée", "Zoë"]
+    assert "one\ntwo" in {str(r[0]) for r in mixed.graph.query("SELECT ?c WHERE { ?p rdfs:comment ?c }",
+                                                                union=True)}  # Word's line break
+    assert "events.csv!B2: the cell shows the spreadsheet error #DIV/0!: its formula could not be worked out; put " \
+           "the value itself in" in {str(p) for p in mixed.errors}
+
+
+def test_an_export_says_what_the_templates_do_not_carry(story, tmp_path):
+    with pytest.warns(kg_connect.KgConnectWarning, match=r"triples have no column in the spreadsheet templates and "
+                      r"are not in the sheets: skos:inScheme \(20\), skos:related \(17\)"):
+        export_sheets(story, tmp_path / "story.xlsx")

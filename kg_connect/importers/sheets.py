@@ -18,6 +18,7 @@ written with openpyxl.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import html
@@ -39,8 +40,8 @@ from kg_connect.importers._sheet_templates import CHOICES, KINDS, SEGMENT, SKOS,
 __all__ = ["Problem", "SheetsError", "SheetsImport", "import_sheets", "read_sheets"]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\ufeff]+")
-_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\x0b|\u2028|\u2029)[ \t]*")  # \x0b: Word's line break
+_CONTROLS = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                             "nov", "dec"))}
@@ -101,7 +102,8 @@ class SheetsImport:
         lines = [f"imported into <{self.graph_name}>: {counts or 'nothing'}"
                  + (f" (replacing the {self.replaced:,} triples of the last import)" if self.replaced else "")]
         if self.skipped:
-            lines.append(f"skipped {len(self.skipped):,} rows with errors: " + "; ".join(self.skipped[:20])
+            lines.append(f"skipped {len(self.skipped):,} row{'' if len(self.skipped) == 1 else 's'} with errors: "
+                         + "; ".join(self.skipped[:20])
                          + (" …" if len(self.skipped) > 20 else ""))
         lines += [f"error: {p}" for p in self.errors]
         lines += [f"warning: {p}" for p in self.warnings]
@@ -131,7 +133,8 @@ class SheetsImport:
         shape = ("conforms to the kg_connect shapes" if self.conforms else
                  f"{len(self.violations)} shape violations" if self.conforms is False else "not checked")
         out = (f'<div class="kgc-import"><p>Imported into <code>{e(self.graph_name)}</code>; {e(shape)}.'
-               + (f" Skipped {len(self.skipped):,} rows with errors: {e('; '.join(self.skipped[:50]))}"
+               + (f" Skipped {len(self.skipped):,} row{'' if len(self.skipped) == 1 else 's'} with errors: "
+                  f"{e('; '.join(self.skipped[:50]))}"
                   + (" …" if len(self.skipped) > 50 else "") + "." if self.skipped else "") + "</p>"
                f"<table><thead><tr><th>kind</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>")
         if problems:
@@ -159,6 +162,7 @@ class SheetsError(LoadError):
 class Cell:
     value: Any
     column: str  # its letter
+    merged: bool = False  # filled down from a cell merged over several rows
 
 
 @dataclass
@@ -201,10 +205,32 @@ def key(name: Any) -> str:
 
 def _kind_of(name: str) -> str | None:
     k = key(Path(name).stem if name.lower().endswith((".csv", ".tsv", ".txt")) else name)
+    k = re.sub(r"\s*(\(\d+\)|\d+)$", "", k)  # "people (2)", "events 2011": more sheets of one kind
     for kind, t in TEMPLATES.items():
         if k == kind or k in t.aliases:
             return kind
     return None
+
+
+#: (sheet, column) pairs whose dates are month first (a cell there can only be): set per import
+_MONTH_FIRST: contextvars.ContextVar[frozenset[tuple[str, str]]] = contextvars.ContextVar(
+    "month_first", default=frozenset())
+_FIRST = ("first name", "given name", "forename", "first names")
+_LAST = ("last name", "surname", "family name")
+
+
+def _header_key(text: str, t: Template) -> list[str]:
+    """The ways a header may name a column: as written; without a trailing * or note in
+    brackets ("Name *", "Date (dd/mm/yyyy)"); without a number ("attendee 3"); without the
+    sheet's own word ("Event name", "Full name")."""
+    k = key(text)
+    plain = re.sub(r"\s*\*+$", "", re.sub(r"\s*\([^)]*\)\s*", " ", k)).strip()
+    out = [k, plain, re.sub(r"\s*#?\d+$", "", plain)]
+    for word in (t.singular, t.kind, "full", "the"):
+        if plain.startswith(word + " "):
+            out.append(plain[len(word) + 1:])
+    out += [x + "s" for x in out[2:3]]  # "attendee 3" -> attendees
+    return out
 
 
 def _header_map(t: Template, header: list[Any], source: str, problems: list[Problem],
@@ -216,6 +242,8 @@ def _header_map(t: Template, header: list[Any], source: str, problems: list[Prob
         for alias in (c.name, *c.aliases):
             names[key(alias)] = c.name
     names.update(titles or {})
+    if t.key == "name":  # first and last names, joined into the name
+        names.update({k: "__first" for k in _FIRST} | {k: "__last" for k in _LAST})
     out: dict[int, str] = {}
     last = None
     for i, h in enumerate(header):
@@ -224,13 +252,14 @@ def _header_map(t: Template, header: list[Any], source: str, problems: list[Prob
             if last is not None and i in merged:  # a merged header cell spans this column too
                 out[i] = last
             continue
-        name = names.get(key(text))
+        name = next((names[k] for k in _header_key(text, t) if k in names), None)
         if name is None:
             problems.append(Problem(source, 1, _letter(i), f'column "{text}" is not one of the {t.kind} template\'s '
                                     f"({', '.join(c.name for c in t.columns)}): it is ignored", "warning", text))
             last = None
             continue
-        if name in out.values() and i not in merged:
+        numbered = re.search(r"\d+\s*$", text) is not None
+        if name in out.values() and i not in merged and not numbered:
             problems.append(Problem(source, 1, _letter(i), f'a second "{name}" column: its values are added to '
                                     "the first one's", "warning", text))
         out[i] = name
@@ -239,8 +268,10 @@ def _header_map(t: Template, header: list[Any], source: str, problems: list[Prob
 
 
 def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem], merged: set[int],
-           first_row: int = 1, titles: dict[str, str] | None = None) -> Sheet | None:
+           first_row: int = 1, titles: dict[str, str] | None = None,
+           filled_down: set[tuple[int, int]] | None = None) -> Sheet | None:
     t = TEMPLATES[kind]
+    filled_down = filled_down or set()
     known = {key(a) for c in t.columns for a in (c.name, *c.aliases)} | set(titles or {})
     filled = [i for i, r in enumerate(grid) if any(clean(c) not in (None, "") for c in r)]
     if not filled:
@@ -262,7 +293,7 @@ def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem
             break
         problems.append(Problem(source, first_row + i, None, "above the header row: not read", "warning"))
     wanted = t.key or "event"
-    if wanted not in where.values():
+    if wanted not in where.values() and not (wanted == "name" and {"__first", "__last"} & set(where.values())):
         problems.append(Problem(source, head_row, None, f'no "{wanted}" column: the {kind} sheet needs one '
                                 f"(its columns: {', '.join(c.name for c in t.columns)})"))
         return None
@@ -288,7 +319,11 @@ def _sheet(kind: str, source: str, grid: list[list[Any]], problems: list[Problem
                 v = None
                 cells.setdefault(column_name, [])
                 continue
-            cells.setdefault(column_name, []).append(Cell(v, _letter(i)))
+            cells.setdefault(column_name, []).append(Cell(v, _letter(i), (n - first_row, i) in filled_down))
+        parts = [str(cells.pop(k)[0].value) for k in ("__first", "__last") if cells.get(k)]
+        if parts and not cells.get("name"):  # first and last names make the name
+            letter = next(_letter(i) for i, c in where.items() if c in ("__first", "__last"))
+            cells["name"] = [Cell(" ".join(parts), letter)]
         if any(cells.values()) or any(p.sheet == source and p.row == n for p in problems[-3:]):
             rows.append((n, cells))  # empty rows are skipped
     for i, n in sorted(unheaded.items()):
@@ -305,27 +340,86 @@ def _read_workbook(path: Path, problems: list[Problem]) -> list[Sheet]:
     except Exception as exc:  # noqa: BLE001 - the reader's own words
         raise LoadError(f"cannot read this workbook: {exc}", str(path)) from None
     sheets = []
+    errors = _error_cells(path)
+    hidden = {m.name for m in (book.sheets_metadata or []) if str(getattr(m, "visible", "")).lower().endswith(
+        ("hidden", "veryhidden"))}
     for name in book.sheet_names:
         kind = _kind_of(name)
+        if kind is not None and name in hidden:
+            problems.append(Problem(name, None, None, f'sheet "{name}" is hidden in the workbook: it is imported all '
+                                    "the same", "warning"))
         if kind is None:
-            if not key(name).startswith(("example", "notes", "readme")):
+            if key(name).startswith("example "):
+                shown = _kind_of(name[len("example "):])
+                rows = [r for r in book.get_sheet_by_name(name).to_python() if any(c not in (None, "") for c in r)]
+                if shown is not None and len(rows) - 1 != len(_story_examples().get(shown, [])):
+                    problems.append(Problem(name, None, None, f'sheet "{name}" is an example and is not imported: '
+                                            f'put your rows in the "{shown}" sheet', "warning"))
+                continue
+            if not key(name).startswith(("notes", "readme")):
                 problems.append(Problem(name, None, None, f'sheet "{name}" is not one of the templates '
                                         f"({', '.join(KINDS)}): it is ignored", "warning"))
             continue
         sheet = book.get_sheet_by_name(name)
         grid = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        for (r, c), text in errors.get(name, {}).items():  # formula errors, which the reader gives as ""
+            while len(grid) <= r:
+                grid.append([])
+            grid[r] += [""] * (c + 1 - len(grid[r]))
+            grid[r][c] = text
         ranges = sheet.merged_cell_ranges or []
         merged = {c for (r1, c1), (r2, c2) in ranges for c in range(c1 + 1, c2 + 1)}
+        filled_down: set[tuple[int, int]] = set()
         for (r1, c1), (r2, c2) in ranges:  # a cell merged down rows holds for each of them
             if r2 > r1 and r1 < len(grid) and c1 < len(grid[r1]):
                 for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
                     for c in range(c1, min(c2, len(grid[r]) - 1) + 1):
                         if grid[r][c] in (None, ""):
                             grid[r][c] = grid[r1][c1]
-        got = _sheet(kind, name, grid, problems, merged)
+                            filled_down.add((r, c))
+        got = _sheet(kind, name, grid, problems, merged, filled_down=filled_down)
         if got is not None:
             sheets.append(got)
     return sheets
+
+
+def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells of an .xlsx holding a formula's error value (#DIV/0!, #REF!, ...), by sheet name:
+    read from the file itself, since the reader gives them as empty cells."""
+    import zipfile
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return out
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+            targets.update({a: b for b, a in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"',
+                                                         rels)})
+            for sheet_name, rid in re.findall(r'<sheet[^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book):
+                target = targets.get(rid, "")
+                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if member not in z.namelist():
+                    continue
+                xml = z.read(member).decode("utf-8", "replace")
+                for ref, value in re.findall(r'<c r="([A-Z]+\d+)"[^>]*t="e"[^>]*>.*?<v>([^<]*)</v>', xml, re.S):
+                    letters, digits = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+                    col = 0
+                    for ch in letters:
+                        col = col * 26 + ord(ch) - 64
+                    out.setdefault(html.unescape(sheet_name), {})[(int(digits) - 1, col - 1)] = value
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    return out
+
+
+def _story_examples() -> dict[str, list[list[str]]]:
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("kg_connect.importers").joinpath("story-sheets.json").read_text("utf-8"))
 
 
 def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
@@ -336,9 +430,23 @@ def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    out, odd, utf8 = [], [], 0
+    for n, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += any(b > 127 for b in line)  # a line of UTF-8 beyond ASCII
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+            odd.append(n)
+    if not utf8 or len(odd) > 20:
         problems.append(Problem(source, None, None, "not UTF-8: read as Windows-1252 (Excel's 'CSV' on Windows)",
                                 "warning"))
-        return data.decode("cp1252", errors="replace")
+    else:  # a few lines written otherwise (pasted in): only those are read as Windows-1252
+        problems.append(Problem(source, None, None, "not UTF-8 on line" + ("s " if len(odd) > 1 else " ")
+                                + ", ".join(map(str, odd)) + ": read as Windows-1252 there", "warning"))
+    return "\n".join(out)
 
 
 def _read_csv(path: Path, problems: list[Problem], kind: str | None = None,
@@ -466,7 +574,7 @@ def parse_date(value: Any) -> dt.date | dt.datetime | None:
     return read_date(value)[0]
 
 
-def read_date(value: Any) -> tuple[dt.date | dt.datetime | None, str]:
+def read_date(value: Any, month_first: bool = False) -> tuple[dt.date | dt.datetime | None, str]:
     """:func:`parse_date`, and what to tell the user about it: why it is no date, or how an
     unusual one was read."""
     if isinstance(value, dt.datetime):
@@ -495,16 +603,23 @@ def read_date(value: Any) -> tuple[dt.date | dt.datetime | None, str]:
         m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text)
         if m:
             return dt.date(*(int(g) for g in m.groups())), ""
-        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", text)
+        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T,]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?",
+                         text)
         if m:
-            d, mo, y = (int(g) for g in m.groups())
-            note = ""
+            d, mo, y = (int(g) for g in m.groups()[:3])
+            notes = []
             if len(m.group(3)) == 2:
                 y += 2000 if y < 70 else 1900  # 25/12/98 is 1998, 25/12/11 is 2011
-            if mo > 12 and d <= 12:  # 11/25/2011: month first
+                notes.append(f"the year {m.group(3)} is read as {y}")
+            if (mo > 12 and d <= 12) or (month_first and d <= 12 and mo <= 31):  # 11/25/2011: month first
                 d, mo = mo, d
-                note = f"read month first, as {y}-{mo:02d}-{d:02d}: other dates like it are read day first"
-            return dt.date(y, mo, d), note
+                if not month_first:
+                    notes.append(f"read month first, as {y}-{mo:02d}-{d:02d}: other dates like it are read day first "
+                                 "unless the column has one that can only be month first")
+            day = dt.date(y, mo, d)
+            if m.group(4):
+                return dt.datetime(y, mo, d, int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)), "; ".join(notes)
+            return day, "; ".join(notes)
         words = re.sub(r"[,.]", " ", text).lower().split()
         if len(words) == 3:
             a, b, c = words
@@ -515,7 +630,7 @@ def read_date(value: Any) -> tuple[dt.date | dt.datetime | None, str]:
         if re.fullmatch(r"\d{4}", text):
             return None, f"{text} is a year, not a date: give the day too ({text}-03-25)"
         if re.fullmatch(r"\d+(\.\d+)?", text) and 20_000 <= float(text) < 80_000:  # a serial number as text
-            return read_date(float(text))
+            return read_date(float(text), month_first)
     except ValueError:
         return None, ""
     return None, ""
@@ -526,7 +641,7 @@ def _declared_date(sheet: Sheet, column: str, value: Any) -> tuple[dt.date | dt.
     package reads its format), else as :func:`read_date` reads dates."""
     reader = sheet.readers.get(column)
     if reader is None:
-        return read_date(value)
+        return read_date(value, (sheet.source, column) in _MONTH_FIRST.get())
     try:
         got = reader.read(str(value))
     except (ValueError, TypeError) as exc:
@@ -642,17 +757,56 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
         # each violation names the cell its thing comes from, not only its IRI
         found = re.compile("|".join(re.escape(i) for i in sorted(where_of, key=len, reverse=True))) if where_of \
             else None
-        report.violations = [found.sub(lambda m: f"{where_of[m.group(0)]} <{m.group(0)}>", str(v)) if found
-                             else str(v) for v in getattr(result, "results", [])][:200]
+        report.violations = [_cell_of(str(v), found, where_of) for v in getattr(result, "results", [])][:200]
     return report
+
+
+def _cell_of(text: str, found: Any, where_of: dict[str, str]) -> str:
+    """A violation with its thing named by the cell it comes from: the cell of the column at
+    fault (the property the shape checks) when the template has one, else its name's cell."""
+    if found is None:
+        return text
+    prop = re.search(r"\(<([^>]+)>\)", text)
+    column = _COLUMN_OF.get(prop.group(1)) if prop else None
+
+    def name(m: Any) -> str:
+        where = where_of[m.group(0)]
+        if column is not None:
+            sheet, _, rest = where.partition("!")
+            row = re.match(r"[A-Z]*(\d+)", rest)
+            letter = _LETTERS.get((sheet, column))
+            if row and letter:
+                return f"{sheet}!{letter}{row.group(1)} ({column}) of {rest.split(' ', 1)[-1]}"
+        return where
+
+    return found.sub(name, text)
+
+
+_COLUMN_OF = {c.prop: c.name for t in TEMPLATES.values() for c in t.columns if c.prop}
+_LETTERS: dict[tuple[str, str], str] = {}  # (sheet, column) -> its letter, in the last import
 
 
 def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
              report: SheetsImport) -> tuple[list[tuple[Any, Any, Any]], set[tuple[str, int]], dict[str, str]]:
     names = _Names(base)
+    _LETTERS.clear()
+    _LETTERS.update({(sh.source, c): letter for sh in sheets for c, letter in sh.columns.items()})
     by_kind: dict[str, list[Sheet]] = {}
     for s in sheets:
         by_kind.setdefault(s.kind, []).append(s)
+    # a date column with a date that can only be month first (11/25/2011) is read month first
+    month_first: set[tuple[str, str]] = set()
+    for sh in sheets:
+        for _, cells in sh.rows:
+            for col_name, got in cells.items():
+                for c in got:
+                    m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}.*", str(c.value))
+                    if m and int(m.group(2)) > 12 >= int(m.group(1)):
+                        month_first.add((sh.source, col_name))
+    _MONTH_FIRST.set(frozenset(month_first))
+    for src, col_name in sorted(month_first):
+        problems.append(Problem(src, None, None, f'the {col_name} column has dates that can only be month first '
+                                "(11/25/2011): all its dates are read month first", "warning"))
     # rows with an error found while reading them (a formula's error value) are skipped too
     bad: set[tuple[str, int]] = {(p.sheet, p.row) for p in problems if p.severity == "error" and p.row is not None}
 
@@ -692,8 +846,14 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
                     continue
                 cell = named[0]
                 here = f"{sheet.source}!{cell.column}{row}"
+                if isinstance(cell.value, (dt.date, dt.datetime)):
+                    warn(sheet, row, cell, f"a date ({cell.value:%Y-%m-%d}) where a {t.key} is expected: the "
+                                           "spreadsheet may have turned what was typed into a date")
+                elif ";" in str(cell.value):
+                    warn(sheet, row, cell, f'"{cell.value}" has a ; in it: other sheets cannot name it (; '
+                                           "separates names there)")
                 iri, before = names.define(kind, str(cell.value), here)
-                if before and before != here:
+                if before and before != here and not cell.merged:
                     warn(sheet, row, cell, f'"{cell.value}" is also defined at {before}: both rows describe '
                                            "one " + t.singular)
                 rows_of[kind].append((sheet, row, cells, iri))
@@ -719,6 +879,11 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
             error(sheet, row, cell, f'"{text}" is {"an" if TEMPLATES[kind].singular[0] in "aeiou" else "a"} '
                                     f"{TEMPLATES[kind].singular} ({names.defined[kind][key(text)][2]}), but "
                                     f"{column.name} names {what}", text)
+            return None
+        parts = [x.strip() for x in re.split(r",| and |&", text) if x.strip()]
+        if len(parts) > 1 and all(names.find(column.refers, x) for x in parts):
+            error(sheet, row, cell, f'"{text}": nothing has that name, but {", ".join(parts)} do: separate names '
+                                    "with ; in one cell", text)
             return None
         kind = column.refers[0]
         iri, _ = names.define(kind, text, f"{sheet.source}!{cell.column}{row}")
@@ -814,7 +979,36 @@ def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
                 bad.add((sheet.source, row))
             rows_out[(sheet.source, row)] = triples
             report.counts[kind] = report.counts.get(kind, 0) + 1
+    names_of = {iri: label for kind_ in names.defined.values() for iri, label, _ in kind_.values()}
+    # broader ideas and events part of events go round in no circle
+    for prop, what in (("http://www.w3.org/2004/02/skos/core#broader", "broader"),
+                       ("https://schema.org/superEvent", "part of")):
+        up: dict[Any, tuple[Any, tuple[str, int]]] = {}
+        for where_, triples in rows_out.items():
+            for s_, p_, o_ in triples:
+                if str(p_) == prop:
+                    up.setdefault(s_, (o_, where_))
+        for start in list(up):
+            chain, at = [start], up[start][0]
+            while at in up and at not in chain:
+                chain.append(at)
+                at = up[at][0]
+            if at == start and len(chain) > 1 and start == min(chain, key=str):
+                src, r = up[start][1]
+                sheet_ = next(x for x in sheets if x.source == src)
+                circle = " → ".join(names_of.get(x, str(x)) for x in [*chain, start])
+                error(sheet_, r, Cell(None, sheet_.columns.get(what, "")), f"{what} goes round in a circle: {circle}")
+    for sheet, row, cell, _m, event, idea, here in pending_previous:  # first the errors: they skip rows
+        if event == here:
+            error(sheet, row, cell, f'"{cell.value}" is this mention\'s own event: came from names an earlier '
+                                    "event where the same idea was mentioned", cell.value)
+        elif mention_at.get((event, idea)) is None:
+            error(sheet, row, cell, f'"{cell.value}" has no mention of this idea in the mentions sheet: '
+                                    "came from names an earlier event where the same idea was mentioned",
+                  cell.value)
     for sheet, row, cell, mention, event, idea, here in pending_previous:
+        if (sheet.source, row) in bad:
+            continue
         if event == here:
             error(sheet, row, cell, f'"{cell.value}" is this mention\'s own event: came from names an earlier '
                                     "event where the same idea was mentioned", cell.value)
@@ -1008,6 +1202,7 @@ def export_sheets(graph: KnowledgeGraph, path: str | Path) -> Path:
     organiser can edit the sheets and import them again. Returns the path written."""
     path = Path(path)
     sheets = sheet_rows(graph)
+    _say_what_stays_out(graph)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         _write_workbook(path, sheets)
     elif path.suffix:
@@ -1018,6 +1213,35 @@ def export_sheets(graph: KnowledgeGraph, path: str | Path) -> Path:
             _atomic_write(path / f"{kind}.csv", _csv_bytes([c.name for c in TEMPLATES[kind].columns],
                                                            [[_excel_safe(v) for v in r] for r in rows]))
     return path
+
+
+#: what the templates carry, besides their columns' properties
+_CARRIED = {str(RDF.type), "http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization",
+            "http://www.w3.org/ns/org#role", "http://www.w3.org/ns/org#headOf", "http://www.w3.org/ns/org#unitOf",
+            "http://xmlns.com/foaf/0.1/member", "http://xmlns.com/foaf/0.1/maker", "http://xmlns.com/foaf/0.1/page",
+            "http://www.w3.org/ns/prov#qualifiedUsage", "http://www.w3.org/ns/prov#used",
+            "https://schema.org/subEvent", "https://schema.org/name", "http://www.w3.org/2000/01/rdf-schema#label",
+            "http://www.w3.org/2004/02/skos/core#prefLabel", "http://xmlns.com/foaf/0.1/name",
+            "http://purl.org/dc/terms/title", "http://www.w3.org/2004/02/skos/core#editorialNote"}
+
+
+def _say_what_stays_out(graph: KnowledgeGraph) -> None:
+    """Warn of the properties the graph uses that have no column in the templates (they are
+    not in the sheets: an import of them will not have them)."""
+    import warnings
+
+    from kg_connect.errors import KgConnectWarning
+
+    carried = _CARRIED | set(_COLUMN_OF)
+    counts = [(str(p), int(n)) for p, n in graph.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p", union=True).rows]
+    left = [(p, n) for p, n in counts if p not in carried]
+    if left:
+        total = sum(n for _, n in left)
+        named = ", ".join(f"{graph.label(URIRef(p))} ({n:,})" for p, n in left[:6])
+        warnings.warn(KgConnectWarning(
+            f"{total:,} triples have no column in the spreadsheet templates and are not in the sheets: {named}"
+            + (" …" if len(left) > 6 else "")), stacklevel=3)
 
 
 def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
