@@ -575,3 +575,23 @@ def test_an_export_says_what_the_templates_do_not_carry(story, tmp_path):
     with pytest.warns(kg_connect.KgConnectWarning, match=r"triples have no column in the spreadsheet templates and "
                       r"are not in the sheets: skos:inScheme \(20\), skos:related \(17\)"):
         export_sheets(story, tmp_path / "story.xlsx")
+
+
+def test_a_formula_error_in_a_workbook_is_named(tmp_path):
+    """Excel keeps a formula's error value (#DIV/0!) in the cell; the reader gives it as empty,
+    so the importer reads it from the file."""
+    import re
+    import zipfile
+
+    plain = workbook(tmp_path / "plain.xlsx", {"events": [["name", "date"], ["Camp", "x"]]})
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="B2"[^>]*>.*?</c>', b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>', data,
+                              flags=re.S)
+            zout.writestr(item, data)
+    with pytest.raises(SheetsError, match=r"events!B2: the cell shows the spreadsheet error #DIV/0!: its formula "
+                                          r"could not be worked out"):
+        import_sheets(None, broken)
