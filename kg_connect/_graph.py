@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,6 +14,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from kg_connect._backends import Backend, make_backend
+from kg_connect._files import write_atomically
 from kg_connect._loading import SourceLike, declared_prefixes, open_source, resolve_format
 from kg_connect._resources import parsed_file
 from kg_connect._results import Results
@@ -264,28 +264,16 @@ class KnowledgeGraph:
             raise SaveError(str(exc)) from None
         if not target.parent.is_dir():
             raise SaveError(f"{target}: the folder {target.parent} does not exist")
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
         graphs = self._backend.graph_names()
         if graphs and not fmt.supports_datasets:
             warnings.warn(KgConnectWarning(
                 f"{target}: {fmt.name} holds one graph, so the triples of {len(graphs):,} named graph"
                 f"{'' if len(graphs) == 1 else 's'} were merged into it; save as .trig or .nq to keep them"),
                 stacklevel=2)
-        tmp: str | None = None
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as out:
-                self._backend.dump(out, fmt, self._namespaces)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException as exc:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, (OSError, ValueError, SyntaxError)):
-                raise SaveError(f"{target}: {exc}") from exc
-            raise
+            write_atomically(target, lambda out: self._backend.dump(out, fmt, self._namespaces))
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise SaveError(f"{target}: {exc}") from exc
         return target
 
     def to_rdflib(self) -> rdflib.Dataset:
@@ -432,16 +420,11 @@ class KnowledgeGraph:
 
     def _run(self, text: str, prefixes: dict[str, str], base_iri: str | None, form: str, timeout: float | None,
              union: bool, max_rows: int | None) -> Any:
-        self._backend.union = bool(union)
-        remote = self._store.name == "endpoint"
-        if remote:
-            self._backend.max_rows = max_rows  # type: ignore[attr-defined]
+        self._backend.union, self._backend.max_rows = bool(union), max_rows
         try:
             return run_query(self._backend, text, prefixes=prefixes, base_iri=base_iri, form=form, timeout=timeout)
         finally:
-            self._backend.union = False
-            if remote:
-                self._backend.max_rows = None  # type: ignore[attr-defined]
+            self._backend.union, self._backend.max_rows = False, None
 
     def ask_named(self, name: str, *, timeout: float | None = None, **params: Any) -> Results:
         """Run a named question from :func:`kg_connect.queries.catalogue`.
@@ -648,12 +631,6 @@ def _in_callers_text(exc: QueryError, bound: Bound, sparql: str) -> QueryError:
     if hasattr(exc, "status"):  # an endpoint's HTTP status
         again.status = exc.status  # type: ignore[attr-defined]
     return again
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class _Asked:

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -341,21 +340,12 @@ def _write(path: str | None, text: str) -> None:
         raise KgConnectError(f"{target} is a folder; give a file name")
     if not target.parent.is_dir():
         raise KgConnectError(f"{target}: the folder {target.parent} does not exist")
-    mask = os.umask(0)
-    os.umask(mask)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~mask
-    tmp = None
+    from kg_connect._files import write_atomically
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        write_atomically(target, lambda out: out.write(text.encode("utf-8")))
     except OSError as exc:
         raise KgConnectError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None and Path(tmp).exists():
-            Path(tmp).unlink()
 
 
 # ------------------------------------------------------------------ commands

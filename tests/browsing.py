@@ -92,6 +92,19 @@ def open_notebook(browser, lab, name: str, workspace: str | None = None, dialogs
     return page
 
 
+def open_example(browser, lab, name: str, workspace: str, dialogs: list[str] | None = None):
+    """A page with ``examples/<name>`` open in JupyterLab, from a copy of examples/ in the lab's
+    folder (made once: what the notebooks write stays out of the repository)."""
+    import shutil
+
+    from conftest import EXAMPLES
+
+    here = lab["root"] / "examples"
+    if not here.exists():
+        shutil.copytree(EXAMPLES, here, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.html"))
+    return open_notebook(browser, lab, f"examples/{name}", workspace, dialogs)
+
+
 def kernel_notebook(cells: list[str]) -> nbformat.NotebookNode:
     return new_notebook(cells=[new_code_cell(c) for c in cells],
                         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})

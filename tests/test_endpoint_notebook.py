@@ -9,14 +9,13 @@ one fails these tests; elsewhere they are skipped with a reason.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 
 import httpx
 import pytest
-from browsing import block_outside, open_notebook, painted, run_all, save
+from browsing import block_outside, open_example, painted, run_all, save
 from servers import STORY_GRAPH
 
 from conftest import EXAMPLES
@@ -64,10 +63,8 @@ def ready_frames(page, count: int, timeout: float = 120) -> list:
 
 
 def test_the_endpoint_notebook_on_virtuoso(story_on_virtuoso, lab, browser, tmp_path):
+    page = open_example(browser, lab, "05-endpoint.ipynb", "endpoint")
     here = lab["root"] / "examples"
-    if not here.exists():
-        shutil.copytree(EXAMPLES, here, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.html"))
-    page = open_notebook(browser, lab, "examples/05-endpoint.ipynb", "endpoint")
     fetched: list[str] = []
     block_outside(page, lab["base"], fetched)
     run_all(page)

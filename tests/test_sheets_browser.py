@@ -8,12 +8,11 @@ tests; elsewhere they are skipped with a reason.
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import openpyxl
 import pytest
-from browsing import in_kernel, open_notebook, run_all, screenshot_path
+from browsing import in_kernel, open_example, run_all, screenshot_path
 
 from conftest import EXAMPLES
 
@@ -21,11 +20,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_spreadsheet_notebook_and_its_upload_button(lab, browser, tmp_path):
-    here = lab["root"] / "examples"
-    if not here.exists():
-        shutil.copytree(EXAMPLES, here, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.html"))
     dialogs: list[str] = []
-    page = open_notebook(browser, lab, "examples/00-from-a-spreadsheet.ipynb", "sheets", dialogs)
+    page = open_example(browser, lab, "00-from-a-spreadsheet.ipynb", "sheets", dialogs)
     run_all(page)
     page.wait_for_function("() => document.body.innerText.includes('social app store')", timeout=180_000)
     end = time.monotonic() + 120

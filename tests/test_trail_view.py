@@ -9,16 +9,21 @@ tests; elsewhere they are skipped with a reason.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from browsing import block_outside, in_kernel, open_notebook, painted, run_all, save, screenshot_path
-
-from conftest import EXAMPLES
+from browsing import (
+    block_outside,
+    in_kernel,
+    open_example,
+    painted,
+    run_all,
+    save,
+    screenshot_path,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -74,10 +79,8 @@ def check_slider_and_play(frame) -> None:
 
 @pytest.fixture(scope="module")
 def iswc_page(lab, browser):
+    page = open_example(browser, lab, "04-ideas-at-iswc.ipynb", "iswc")
     here = lab["root"] / "examples"
-    if not here.exists():
-        shutil.copytree(EXAMPLES, here, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.html"))
-    page = open_notebook(browser, lab, "examples/04-ideas-at-iswc.ipynb", "iswc")
     fetched: list[str] = []
     block_outside(page, lab["base"], fetched)
     run_all(page)

@@ -87,6 +87,10 @@ class Backend(Protocol):
     #: ``KnowledgeGraph.query(union=True)`` for the length of one query)
     union: bool
 
+    #: read at most this many rows of a SELECT's answer (set by ``KnowledgeGraph.query(max_rows=)``
+    #: for one query; the embedded stores are given a sliced query instead and ignore it)
+    max_rows: int | None
+
     def query(self, text: str, *, prefixes: dict[str, str], base_iri: str | None, form: str,
               deadline: Stop | None = None) -> RawResult:
         """Run a SPARQL query (``form`` is its form, as ``_sparql.analyse`` found it)."""

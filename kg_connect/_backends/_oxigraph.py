@@ -111,6 +111,7 @@ class OxigraphBackend:
 
     name = "oxigraph"
     union = False
+    max_rows: int | None = None  # a remote store's reading cap; here, query() slices the text itself
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None

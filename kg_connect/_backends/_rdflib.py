@@ -97,6 +97,7 @@ class RdflibBackend:
 
     name = "rdflib"
     union = False
+    max_rows: int | None = None  # a remote store's reading cap; here, query() slices the text itself
 
     isolation = "fork"
 

@@ -18,7 +18,6 @@ written with openpyxl.
 
 from __future__ import annotations
 
-import contextvars
 import csv
 import datetime as dt
 import html
@@ -27,12 +26,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from kg_connect._files import write_atomically
 from kg_connect._graph import KnowledgeGraph
 from kg_connect.errors import LoadError
 from kg_connect.importers._sheet_templates import CHOICES, KINDS, SEGMENT, SKOS, TEMPLATES, Column, Template
@@ -173,6 +174,8 @@ class Sheet:
     rows: list[tuple[int, dict[str, list[Cell]]]]  # row number, template column -> its cells
     #: template column -> the csvw Column of your metadata that declares its datatype (its format)
     readers: dict[str, Any] = field(default_factory=dict)
+    #: the date columns read month first (one of their dates can only be: 11/25/2011)
+    month_first: set[str] = field(default_factory=set)
 
 
 def _letter(index: int) -> str:
@@ -212,9 +215,6 @@ def _kind_of(name: str) -> str | None:
     return None
 
 
-#: (sheet, column) pairs whose dates are month first (a cell there can only be): set per import
-_MONTH_FIRST: contextvars.ContextVar[frozenset[tuple[str, str]]] = contextvars.ContextVar(
-    "month_first", default=frozenset())
 _FIRST = ("first name", "given name", "forename", "first names")
 _LAST = ("last name", "surname", "family name")
 
@@ -338,7 +338,8 @@ def _read_workbook(path: Path, problems: list[Problem]) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - the reader's own words
-        raise LoadError(f"cannot read this workbook: {exc}", str(path)) from None
+        raise LoadError(f"cannot read this workbook: it is damaged or not really a {path.suffix} file (the "
+                        f"reader says: {exc})", str(path)) from None
     sheets = []
     errors = _error_cells(path)
     hidden = {m.name for m in (book.sheets_metadata or []) if str(getattr(m, "visible", "")).lower().endswith(
@@ -641,7 +642,7 @@ def _declared_date(sheet: Sheet, column: str, value: Any) -> tuple[dt.date | dt.
     package reads its format), else as :func:`read_date` reads dates."""
     reader = sheet.readers.get(column)
     if reader is None:
-        return read_date(value, (sheet.source, column) in _MONTH_FIRST.get())
+        return read_date(value, column in sheet.month_first)
     try:
         got = reader.read(str(value))
     except (ValueError, TypeError) as exc:
@@ -728,6 +729,9 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
         raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
     path = Path(path)
     sheets, problems = read_sheets(path, metadata)
+    if not sheets:
+        problems.append(Problem(path.name, None, None, "none of the template sheets is here (" + ", ".join(
+            KINDS) + "): nothing to import; kg-connect template -o network.xlsx writes them", "warning"))
     base = base or _default_base(path)
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base):
         raise ValueError(f"base must be an IRI (https://..., urn:...), not {base!r}")
@@ -757,11 +761,13 @@ def import_sheets(graph: KnowledgeGraph | None, path: str | Path, *, base: str |
         # each violation names the cell its thing comes from, not only its IRI
         found = re.compile("|".join(re.escape(i) for i in sorted(where_of, key=len, reverse=True))) if where_of \
             else None
-        report.violations = [_cell_of(str(v), found, where_of) for v in getattr(result, "results", [])][:200]
+        letters = {(sh.source, c): letter for sh in sheets for c, letter in sh.columns.items()}
+        report.violations = [_cell_of(str(v), found, where_of, letters)
+                             for v in getattr(result, "results", [])][:200]
     return report
 
 
-def _cell_of(text: str, found: Any, where_of: dict[str, str]) -> str:
+def _cell_of(text: str, found: Any, where_of: dict[str, str], letters: dict[tuple[str, str], str]) -> str:
     """A violation with its thing named by the cell it comes from: the cell of the column at
     fault (the property the shape checks) when the template has one, else its name's cell."""
     if found is None:
@@ -774,7 +780,7 @@ def _cell_of(text: str, found: Any, where_of: dict[str, str]) -> str:
         if column is not None:
             sheet, _, rest = where.partition("!")
             row = re.match(r"[A-Z]*(\d+)", rest)
-            letter = _LETTERS.get((sheet, column))
+            letter = letters.get((sheet, column))
             if row and letter:
                 return f"{sheet}!{letter}{row.group(1)} ({column}) of {rest.split(' ', 1)[-1]}"
         return where
@@ -783,30 +789,25 @@ def _cell_of(text: str, found: Any, where_of: dict[str, str]) -> str:
 
 
 _COLUMN_OF = {c.prop: c.name for t in TEMPLATES.values() for c in t.columns if c.prop}
-_LETTERS: dict[tuple[str, str], str] = {}  # (sheet, column) -> its letter, in the last import
 
 
 def _convert(sheets: list[Sheet], base: str, problems: list[Problem],
              report: SheetsImport) -> tuple[list[tuple[Any, Any, Any]], set[tuple[str, int]], dict[str, str]]:
     names = _Names(base)
-    _LETTERS.clear()
-    _LETTERS.update({(sh.source, c): letter for sh in sheets for c, letter in sh.columns.items()})
     by_kind: dict[str, list[Sheet]] = {}
     for s in sheets:
         by_kind.setdefault(s.kind, []).append(s)
     # a date column with a date that can only be month first (11/25/2011) is read month first
-    month_first: set[tuple[str, str]] = set()
     for sh in sheets:
         for _, cells in sh.rows:
             for col_name, got in cells.items():
                 for c in got:
                     m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}.*", str(c.value))
                     if m and int(m.group(2)) > 12 >= int(m.group(1)):
-                        month_first.add((sh.source, col_name))
-    _MONTH_FIRST.set(frozenset(month_first))
-    for src, col_name in sorted(month_first):
-        problems.append(Problem(src, None, None, f'the {col_name} column has dates that can only be month first '
-                                "(11/25/2011): all its dates are read month first", "warning"))
+                        sh.month_first.add(col_name)
+        for col_name in sorted(sh.month_first):
+            problems.append(Problem(sh.source, None, None, f"the {col_name} column has dates that can only be month "
+                                    "first (11/25/2011): all its dates are read month first", "warning"))
     # rows with an error found while reading them (a formula's error value) are skipped too
     bad: set[tuple[str, int]] = {(p.sheet, p.row) for p in problems if p.severity == "error" and p.row is not None}
 
@@ -1210,8 +1211,8 @@ def export_sheets(graph: KnowledgeGraph, path: str | Path) -> Path:
     else:
         path.mkdir(parents=True, exist_ok=True)
         for kind, rows in sheets.items():
-            _atomic_write(path / f"{kind}.csv", _csv_bytes([c.name for c in TEMPLATES[kind].columns],
-                                                           [[_excel_safe(v) for v in r] for r in rows]))
+            data = _csv_bytes([c.name for c in TEMPLATES[kind].columns], [[_excel_safe(v) for v in r] for r in rows])
+            write_atomically(path / f"{kind}.csv", partial(_write_bytes, data))
     return path
 
 
@@ -1250,9 +1251,8 @@ def sheet_rows(graph: KnowledgeGraph) -> dict[str, list[list[str]]]:
     for kind, query in _EXPORT.items():
         things[kind] = sorted({r[0] for r in graph.query(query, union=True).rows if isinstance(r[0], URIRef)},
                               key=str)
-    seen_in_sheet = {t for kind in ("people", "organisations") for t in things[kind]}
-    things["organisations"] = [t for t in things["organisations"] if t not in set(things["people"])]
-    del seen_in_sheet
+    people = set(things["people"])
+    things["organisations"] = [t for t in things["organisations"] if t not in people]
     everything = sorted({t for ts in things.values() for t in ts}, key=str)
     props: dict[str, list[tuple[str, Any]]] = {}
     _objects(graph, props, everything)
@@ -1366,37 +1366,16 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _write_bytes(data: bytes, out: IO[bytes]) -> None:
+    out.write(data)
+
+
 def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (a failed write leaves the old file as it was)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        _replace(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` over ``path``, with the old file's mode (or the usual one for a new file)."""
-    import os
-
-    from kg_connect._graph import _umask
-
-    os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-    os.replace(tmp, path)
 
 
 def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples: dict[str, list[list[str]]] |
@@ -1451,18 +1430,7 @@ def _write_workbook(path: Path, sheets: dict[str, list[list[str]]], *, examples:
                 ws.append([kind, c.name, c.help + (" Several: separate with ;" if c.many else "")])
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 16
         ws.column_dimensions["C"].width = 100
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    import os
-
-    os.close(fd)
-    try:
-        book.save(tmp)
-        _replace(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, book.save)
 
 
 def _excel_safe(value: str) -> str:
